@@ -1,0 +1,36 @@
+# ormar_pg: PGXS build.  `make && make install`, then `make installcheck`
+# against a running server (the README's test command does all of it).
+
+MODULE_big = ormar_pg
+OBJS = \
+	src/ormar_pg.o \
+	src/spi_util.o \
+	src/naming.o \
+	src/catalog.o \
+	src/fields.o \
+	src/model.o \
+	src/describe.o \
+	src/ddl.o \
+	src/relation.o \
+	src/keys.o \
+	src/proxy.o \
+	src/mutate.o \
+	src/events.o
+
+EXTENSION = ormar_pg
+DATA = ormar_pg--0.1.0.sql
+PGFILEDESC = "ormar_pg - ormar relation model in PostgreSQL"
+
+REGRESS = models foreign_keys accessors proxies errors
+REGRESS_OPTS = --inputdir=. --outputdir=results
+ISOLATION =
+ISOLATION_OPTS = --inputdir=. --outputdir=results
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+
+EXTRA_CLEAN = results
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

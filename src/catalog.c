@@ -1,0 +1,598 @@
+/*-------------------------------------------------------------------------
+ * catalog.c
+ *	  Read and write the ormar.model and ormar.relation catalog tables, and
+ *	  look up models (with their primary keys) and relation directions.
+ *
+ * Reads run as the caller (the catalog is readable by everyone); writes run
+ * as the catalog's owner (see ormar_as_catalog_owner).  All statements go
+ * through ormar_exec, so each is planned once per backend.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/relation.h"
+#include "access/table.h"
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/syscache.h"
+#include "catalog/pg_index.h"
+
+#include "catalog.h"
+#include "naming.h"
+#include "spi_util.h"
+
+#define REL_COLUMNS \
+	"model, name, kind, target, target_schema, target_name, related_name, " \
+	"skip_reverse, nullable, one_to_one, ondelete, onupdate, column_name, " \
+	"constraint_name, index_name, through, through_schema, through_name, " \
+	"through_column, through_reverse_column, through_fields, through_created, " \
+	"accessor, reverse_accessor, lookup_view, reverse_lookup_view"
+#define REL_NCOLUMNS 26
+
+const char *
+ormar_kind_name(OrmarKind kind)
+{
+	return kind == ORMAR_FOREIGN_KEY ? "foreign_key" : "many_to_many";
+}
+
+/*
+ * Fill MODEL from the table RELID, which must have a single-column primary
+ * key (42P16 otherwise).  Does not check that it is registered.
+ */
+void
+ormar_model_info(Oid relid, OrmarModel *model)
+{
+	Relation	rel = relation_open(relid, AccessShareLock);
+	Oid			pkindex;
+	HeapTuple	indtup;
+	Form_pg_index ind;
+	Form_pg_attribute att;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION &&
+		rel->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not a table", RelationGetRelationName(rel))));
+
+	pkindex = RelationGetPrimaryKeyIndex(rel);
+	if (!OidIsValid(pkindex))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+				 errmsg("table \"%s\" has no primary key", RelationGetRelationName(rel)),
+				 errdetail("A model needs a single-column primary key.")));
+
+	indtup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pkindex));
+	if (!HeapTupleIsValid(indtup))
+		elog(ERROR, "cache lookup failed for index %u", pkindex);
+	ind = (Form_pg_index) GETSTRUCT(indtup);
+	if (ind->indnkeyatts != 1 || ind->indkey.values[0] == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+				 errmsg("primary key of table \"%s\" is not a single column",
+						RelationGetRelationName(rel)),
+				 errdetail("A model needs a single-column primary key.")));
+
+	model->relid = relid;
+	model->schema = get_namespace_name(RelationGetNamespace(rel));
+	model->name = pstrdup(RelationGetRelationName(rel));
+	model->qualified = quote_qualified_identifier(model->schema, model->name);
+	model->pk_attnum = ind->indkey.values[0];
+	ReleaseSysCache(indtup);
+
+	att = TupleDescAttr(RelationGetDescr(rel), model->pk_attnum - 1);
+	model->pk_name = pstrdup(NameStr(att->attname));
+	model->pk_type = att->atttypid;
+	model->pk_typmod = att->atttypmod;
+	model->pk_collation = att->attcollation;
+	relation_close(rel, AccessShareLock);
+}
+
+bool
+ormar_is_model(Oid relid)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+	ormar_exec("SELECT 1 FROM ormar.model WHERE model OPERATOR(pg_catalog.=) $1",
+			   1, argtypes, values, NULL, true, 1);
+	return SPI_processed > 0;
+}
+
+/* Error 42704 unless RELID is a registered model. */
+void
+ormar_require_model(Oid relid)
+{
+	if (!ormar_is_model(relid))
+	{
+		char	   *name = get_rel_name(relid);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 name ? errmsg("table \"%s\" is not a registered model", name)
+				 : errmsg("table with OID %u does not exist", relid),
+				 errhint("Create it with ormar.define_model() or adopt it with ormar.register_model().")));
+	}
+}
+
+void
+ormar_insert_model(Oid relid)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+	Oid			save_user;
+	int			save_sec;
+
+	ormar_as_catalog_owner(&save_user, &save_sec);
+	ormar_exec("INSERT INTO ormar.model (model) VALUES ($1)",
+			   1, argtypes, values, NULL, false, 0);
+	ormar_restore_user(save_user, save_sec);
+}
+
+void
+ormar_delete_model(Oid relid)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+	Oid			save_user;
+	int			save_sec;
+
+	ormar_as_catalog_owner(&save_user, &save_sec);
+	ormar_exec("DELETE FROM ormar.model WHERE model OPERATOR(pg_catalog.=) $1",
+			   1, argtypes, values, NULL, false, 0);
+	ormar_restore_user(save_user, save_sec);
+}
+
+static char *
+getname(uint64 row, int col)
+{
+	return ormar_getstring(row, col);
+}
+
+/* Build an OrmarRel from row ROW of SPI_tuptable (columns REL_COLUMNS). */
+static OrmarRel *
+rel_from_row(uint64 row)
+{
+	OrmarRel   *rel = palloc0(sizeof(OrmarRel));
+	char	   *kind;
+
+	rel->model = ormar_getoid(row, 1);
+	rel->name = getname(row, 2);
+	kind = getname(row, 3);
+	rel->kind = strcmp(kind, "foreign_key") == 0 ? ORMAR_FOREIGN_KEY : ORMAR_MANY_TO_MANY;
+	rel->target = ormar_getoid(row, 4);
+	rel->target_schema = getname(row, 5);
+	rel->target_name = getname(row, 6);
+	rel->related_name = getname(row, 7);
+	rel->skip_reverse = ormar_getbool(row, 8);
+	rel->nullable = ormar_getbool(row, 9);
+	rel->one_to_one = ormar_getbool(row, 10);
+	rel->ondelete = getname(row, 11);
+	rel->onupdate = getname(row, 12);
+	rel->column_name = getname(row, 13);
+	rel->constraint_name = getname(row, 14);
+	rel->index_name = getname(row, 15);
+	rel->through = ormar_getoid(row, 16);
+	rel->through_schema = getname(row, 17);
+	rel->through_name = getname(row, 18);
+	rel->through_column = getname(row, 19);
+	rel->through_reverse_column = getname(row, 20);
+	rel->through_fields = getname(row, 21);
+	rel->through_created = ormar_getbool(row, 22);
+	rel->accessor = ormar_getoid(row, 23);
+	rel->reverse_accessor = ormar_getoid(row, 24);
+	rel->lookup_view = ormar_getoid(row, 25);
+	rel->reverse_lookup_view = ormar_getoid(row, 26);
+	return rel;
+}
+
+static List *
+rels_from_result(void)
+{
+	List	   *result = NIL;
+
+	for (uint64 i = 0; i < SPI_processed; i++)
+		result = lappend(result, rel_from_row(i));
+	return result;
+}
+
+OrmarRel *
+ormar_get_relation(Oid model, const char *name)
+{
+	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
+	Datum		values[2] = {ObjectIdGetDatum(model), CStringGetTextDatum(name)};
+
+	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
+			   " WHERE model OPERATOR(pg_catalog.=) $1"
+			   " AND name OPERATOR(pg_catalog.=) $2",
+			   2, argtypes, values, NULL, true, 1);
+	return SPI_processed > 0 ? rel_from_row(0) : NULL;
+}
+
+/* Relations declared on MODEL, in name order. */
+List *
+ormar_relations_from(Oid model)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(model)};
+
+	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
+			   " WHERE model OPERATOR(pg_catalog.=) $1 ORDER BY name",
+			   1, argtypes, values, NULL, true, 0);
+	return rels_from_result();
+}
+
+/* Relations of other models (or self) whose target is TARGET. */
+List *
+ormar_relations_to(Oid target)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(target)};
+
+	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
+			   " WHERE target OPERATOR(pg_catalog.=) $1 ORDER BY model, name",
+			   1, argtypes, values, NULL, true, 0);
+	return rels_from_result();
+}
+
+/* Every relation in which RELID takes part: as model, target or through. */
+List *
+ormar_relations_touching(Oid relid)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
+			   " WHERE model OPERATOR(pg_catalog.=) $1"
+			   " OR target OPERATOR(pg_catalog.=) $1"
+			   " OR through OPERATOR(pg_catalog.=) $1 ORDER BY model, name",
+			   1, argtypes, values, NULL, true, 0);
+	return rels_from_result();
+}
+
+/* Pending relations whose target (or through) is SCHEMA.NAME. */
+List *
+ormar_pending_relations(const char *schema, const char *name)
+{
+	Oid			argtypes[2] = {NAMEOID, NAMEOID};
+	Datum		values[2];
+
+	values[0] = DirectFunctionCall1(namein, CStringGetDatum(schema));
+	values[1] = DirectFunctionCall1(namein, CStringGetDatum(name));
+	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
+			   " WHERE target IS NULL AND target_schema OPERATOR(pg_catalog.=) $1"
+			   " AND target_name OPERATOR(pg_catalog.=) $2 ORDER BY model, name",
+			   2, argtypes, values, NULL, true, 0);
+	return rels_from_result();
+}
+
+List *
+ormar_all_relations(void)
+{
+	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation ORDER BY model, name",
+			   0, NULL, NULL, NULL, true, 0);
+	return rels_from_result();
+}
+
+static Datum
+text_or_null(const char *s, char *null)
+{
+	*null = s ? ' ' : 'n';
+	return s ? CStringGetTextDatum(s) : (Datum) 0;
+}
+
+static Datum
+name_or_null(const char *s, char *null)
+{
+	*null = s ? ' ' : 'n';
+	return s ? DirectFunctionCall1(namein, CStringGetDatum(s)) : (Datum) 0;
+}
+
+static Datum
+oid_or_null(Oid oid, char *null)
+{
+	*null = OidIsValid(oid) ? ' ' : 'n';
+	return ObjectIdGetDatum(oid);
+}
+
+/* Insert REL, or overwrite the row with its (model, name). */
+void
+ormar_store_relation(OrmarRel *rel)
+{
+	Oid			argtypes[REL_NCOLUMNS] = {
+		REGCLASSOID, TEXTOID, TEXTOID, REGCLASSOID, NAMEOID, NAMEOID, TEXTOID,
+		BOOLOID, BOOLOID, BOOLOID, TEXTOID, TEXTOID, NAMEOID,
+		NAMEOID, NAMEOID, REGCLASSOID, NAMEOID, NAMEOID,
+		NAMEOID, NAMEOID, JSONOID, BOOLOID,
+		REGPROCEDUREOID, REGPROCEDUREOID, REGCLASSOID, REGCLASSOID
+	};
+	Datum		v[REL_NCOLUMNS];
+	char		n[REL_NCOLUMNS + 1];
+	Oid			save_user;
+	int			save_sec;
+
+	memset(n, ' ', REL_NCOLUMNS);
+	n[REL_NCOLUMNS] = '\0';
+	v[0] = ObjectIdGetDatum(rel->model);
+	v[1] = CStringGetTextDatum(rel->name);
+	v[2] = CStringGetTextDatum(ormar_kind_name(rel->kind));
+	v[3] = oid_or_null(rel->target, &n[3]);
+	v[4] = name_or_null(rel->target_schema, &n[4]);
+	v[5] = name_or_null(rel->target_name, &n[5]);
+	v[6] = text_or_null(rel->related_name, &n[6]);
+	v[7] = BoolGetDatum(rel->skip_reverse);
+	v[8] = BoolGetDatum(rel->nullable);
+	v[9] = BoolGetDatum(rel->one_to_one);
+	v[10] = text_or_null(rel->ondelete, &n[10]);
+	v[11] = text_or_null(rel->onupdate, &n[11]);
+	v[12] = name_or_null(rel->column_name, &n[12]);
+	v[13] = name_or_null(rel->constraint_name, &n[13]);
+	v[14] = name_or_null(rel->index_name, &n[14]);
+	v[15] = oid_or_null(rel->through, &n[15]);
+	v[16] = name_or_null(rel->through_schema, &n[16]);
+	v[17] = name_or_null(rel->through_name, &n[17]);
+	v[18] = name_or_null(rel->through_column, &n[18]);
+	v[19] = name_or_null(rel->through_reverse_column, &n[19]);
+	v[20] = text_or_null(rel->through_fields, &n[20]);
+	v[21] = BoolGetDatum(rel->through_created);
+	v[22] = oid_or_null(rel->accessor, &n[22]);
+	v[23] = oid_or_null(rel->reverse_accessor, &n[23]);
+	v[24] = oid_or_null(rel->lookup_view, &n[24]);
+	v[25] = oid_or_null(rel->reverse_lookup_view, &n[25]);
+
+	ormar_as_catalog_owner(&save_user, &save_sec);
+	ormar_exec("INSERT INTO ormar.relation (" REL_COLUMNS ") VALUES "
+			   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+			   " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
+			   " ON CONFLICT (model, name) DO UPDATE SET"
+			   " kind = EXCLUDED.kind, target = EXCLUDED.target,"
+			   " target_schema = EXCLUDED.target_schema, target_name = EXCLUDED.target_name,"
+			   " related_name = EXCLUDED.related_name, skip_reverse = EXCLUDED.skip_reverse,"
+			   " nullable = EXCLUDED.nullable, one_to_one = EXCLUDED.one_to_one,"
+			   " ondelete = EXCLUDED.ondelete, onupdate = EXCLUDED.onupdate,"
+			   " column_name = EXCLUDED.column_name, constraint_name = EXCLUDED.constraint_name,"
+			   " index_name = EXCLUDED.index_name, through = EXCLUDED.through,"
+			   " through_schema = EXCLUDED.through_schema, through_name = EXCLUDED.through_name,"
+			   " through_column = EXCLUDED.through_column,"
+			   " through_reverse_column = EXCLUDED.through_reverse_column,"
+			   " through_fields = EXCLUDED.through_fields,"
+			   " through_created = EXCLUDED.through_created,"
+			   " accessor = EXCLUDED.accessor, reverse_accessor = EXCLUDED.reverse_accessor,"
+			   " lookup_view = EXCLUDED.lookup_view,"
+			   " reverse_lookup_view = EXCLUDED.reverse_lookup_view",
+			   REL_NCOLUMNS, argtypes, v, n, false, 0);
+	ormar_restore_user(save_user, save_sec);
+}
+
+void
+ormar_delete_relation(OrmarRel *rel)
+{
+	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
+	Datum		values[2] = {ObjectIdGetDatum(rel->model), CStringGetTextDatum(rel->name)};
+	Oid			save_user;
+	int			save_sec;
+
+	ormar_as_catalog_owner(&save_user, &save_sec);
+	ormar_exec("DELETE FROM ormar.relation WHERE model OPERATOR(pg_catalog.=) $1"
+			   " AND name OPERATOR(pg_catalog.=) $2",
+			   2, argtypes, values, NULL, false, 0);
+	ormar_restore_user(save_user, save_sec);
+}
+
+/* Keep recorded column names true after ALTER TABLE ... RENAME COLUMN. */
+void
+ormar_rename_column(Oid relid, const char *oldname, const char *newname)
+{
+	Oid			argtypes[3] = {REGCLASSOID, NAMEOID, NAMEOID};
+	Datum		values[3];
+	Oid			save_user;
+	int			save_sec;
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = DirectFunctionCall1(namein, CStringGetDatum(oldname));
+	values[2] = DirectFunctionCall1(namein, CStringGetDatum(newname));
+
+	ormar_as_catalog_owner(&save_user, &save_sec);
+	ormar_exec("UPDATE ormar.relation SET column_name = $3"
+			   " WHERE model OPERATOR(pg_catalog.=) $1 AND column_name OPERATOR(pg_catalog.=) $2",
+			   3, argtypes, values, NULL, false, 0);
+	ormar_exec("UPDATE ormar.relation SET through_column = $3"
+			   " WHERE through OPERATOR(pg_catalog.=) $1 AND through_column OPERATOR(pg_catalog.=) $2",
+			   3, argtypes, values, NULL, false, 0);
+	ormar_exec("UPDATE ormar.relation SET through_reverse_column = $3"
+			   " WHERE through OPERATOR(pg_catalog.=) $1"
+			   " AND through_reverse_column OPERATOR(pg_catalog.=) $2",
+			   3, argtypes, values, NULL, false, 0);
+	ormar_restore_user(save_user, save_sec);
+}
+
+/* The direction REVERSE of REL, seen from the model it starts at. */
+void
+ormar_end_of(OrmarRel *rel, bool reverse, OrmarEnd *end)
+{
+	memset(end, 0, sizeof(OrmarEnd));
+	end->rel = rel;
+	end->reverse = reverse;
+	end->self = reverse ? rel->target : rel->model;
+	end->other = reverse ? rel->model : rel->target;
+	end->name = reverse ? rel->related_name : rel->name;
+	if (rel->kind == ORMAR_FOREIGN_KEY)
+	{
+		end->key_on_self = !reverse;
+		end->fk_column = rel->column_name;
+		end->to_many = reverse && !rel->one_to_one;
+	}
+	else
+	{
+		end->to_many = true;
+		end->through_self = reverse ? rel->through_reverse_column : rel->through_column;
+		end->through_other = reverse ? rel->through_column : rel->through_reverse_column;
+	}
+}
+
+/*
+ * Find relation NAME as seen from MODEL: a relation declared on MODEL, or
+ * the reverse side of one that targets it.
+ */
+bool
+ormar_find_end(Oid model, const char *name, OrmarEnd *end)
+{
+	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
+	Datum		values[2] = {ObjectIdGetDatum(model), CStringGetTextDatum(name)};
+	bool		isnull;
+	bool		reverse;
+
+	ormar_exec("SELECT " REL_COLUMNS ", false FROM ormar.relation"
+			   " WHERE model OPERATOR(pg_catalog.=) $1 AND name OPERATOR(pg_catalog.=) $2"
+			   " UNION ALL "
+			   "SELECT " REL_COLUMNS ", true FROM ormar.relation"
+			   " WHERE target OPERATOR(pg_catalog.=) $1"
+			   " AND related_name OPERATOR(pg_catalog.=) $2 AND NOT skip_reverse",
+			   2, argtypes, values, NULL, true, 1);
+	if (SPI_processed == 0)
+		return false;
+	reverse = DatumGetBool(ormar_getdatum(0, REL_NCOLUMNS + 1, &isnull));
+	ormar_end_of(rel_from_row(0), reverse, end);
+	return true;
+}
+
+/*
+ * As ormar_find_end, but the relation must exist (42704, listing the
+ * model's relations) and be resolved (55000).  MODEL must be a model.
+ */
+void
+ormar_lookup_end(Oid model, const char *name, OrmarEnd *end)
+{
+	ormar_require_model(model);
+	if (!ormar_find_end(model, name, end))
+	{
+		char	   *names = ormar_relation_names(model);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("model \"%s\" has no relation \"%s\"",
+						get_rel_name(model), name),
+				 *names ? errdetail("Relations of model \"%s\": %s.", get_rel_name(model), names)
+				 : errdetail("Model \"%s\" has no relations.", get_rel_name(model))));
+	}
+	if (!OidIsValid(end->rel->target))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("relation \"%s\" of model \"%s\" is pending",
+						name, get_rel_name(model)),
+				 errdetail("Its target model \"%s\" is not defined yet.",
+						   end->rel->target_name),
+				 errhint("Define or register model \"%s\"; the relation is built then.",
+						 end->rel->target_name)));
+}
+
+/* "a, b, c": every relation name usable from MODEL, for error details. */
+char *
+ormar_relation_names(Oid model)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(model)};
+	StringInfoData buf;
+
+	ormar_exec("SELECT name FROM ("
+			   " SELECT name FROM ormar.relation WHERE model OPERATOR(pg_catalog.=) $1"
+			   " UNION"
+			   " SELECT related_name FROM ormar.relation"
+			   " WHERE target OPERATOR(pg_catalog.=) $1 AND NOT skip_reverse) s"
+			   " ORDER BY name COLLATE \"C\"",
+			   1, argtypes, values, NULL, true, 0);
+	initStringInfo(&buf);
+	for (uint64 i = 0; i < SPI_processed; i++)
+		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", ormar_getstring(i, 1));
+	return buf.data;
+}
+
+/*
+ * Error 42710 if NAME is already used on MODEL by a column (other than
+ * OWN_COLUMN, the new relation's own key column), a relation or the reverse
+ * side of one.  NEWDESC describes the relation being added; HINT says what
+ * to change.
+ */
+void
+ormar_check_name_free(Oid model, const char *name, const char *own_column,
+					  const char *newdesc, const char *hint)
+{
+	OrmarEnd	end;
+	char	   *existing = NULL;
+	AttrNumber	attnum;
+
+	if (ormar_find_end(model, name, &end))
+	{
+		if (end.reverse)
+			existing = psprintf("the reverse side of relation \"%s.%s\"",
+								get_rel_name(end.rel->model), end.rel->name);
+		else
+			existing = psprintf("relation \"%s.%s\"", get_rel_name(model), name);
+	}
+	else if ((attnum = get_attnum(model, name)) != InvalidAttrNumber &&
+			 (own_column == NULL || strcmp(own_column, name) != 0))
+		existing = psprintf("column \"%s\" of table \"%s\"", name, get_rel_name(model));
+
+	if (existing)
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("name \"%s\" is already used on model \"%s\"",
+						name, get_rel_name(model)),
+				 errdetail("%s clashes with %s.", newdesc, existing),
+				 errhint("%s", hint)));
+}
+
+/* Relations in which any table of OIDS (an oid[]) takes part. */
+List *
+ormar_relations_touching_any(Datum oids)
+{
+	Oid			argtypes[1] = {OIDARRAYOID};
+
+	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
+			   " WHERE model::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   " OR target::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   " OR through::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   " ORDER BY model, name",
+			   1, argtypes, &oids, NULL, true, 0);
+	return rels_from_result();
+}
+
+/*
+ * After objects OIDS (an oid[]) were dropped by a user: forget relations
+ * touching dropped tables, dropped models, and dropped accessors or views.
+ */
+void
+ormar_forget_dropped(Datum oids)
+{
+	Oid			argtypes[1] = {OIDARRAYOID};
+	Oid			save_user;
+	int			save_sec;
+
+	ormar_as_catalog_owner(&save_user, &save_sec);
+	ormar_exec("DELETE FROM ormar.relation"
+			   " WHERE model::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   " OR target::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   " OR through::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)",
+			   1, argtypes, &oids, NULL, false, 0);
+	ormar_exec("DELETE FROM ormar.model"
+			   " WHERE model::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)",
+			   1, argtypes, &oids, NULL, false, 0);
+	ormar_exec("UPDATE ormar.relation SET"
+			   " accessor = CASE WHEN accessor::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   "   THEN NULL ELSE accessor END,"
+			   " reverse_accessor = CASE WHEN reverse_accessor::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   "   THEN NULL ELSE reverse_accessor END,"
+			   " lookup_view = CASE WHEN lookup_view::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   "   THEN NULL ELSE lookup_view END,"
+			   " reverse_lookup_view = CASE WHEN reverse_lookup_view::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   "   THEN NULL ELSE reverse_lookup_view END"
+			   " WHERE accessor::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   " OR reverse_accessor::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   " OR lookup_view::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
+			   " OR reverse_lookup_view::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)",
+			   1, argtypes, &oids, NULL, false, 0);
+	ormar_restore_user(save_user, save_sec);
+}

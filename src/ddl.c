@@ -1,0 +1,517 @@
+/*-------------------------------------------------------------------------
+ * ddl.c
+ *	  Build and run the DDL of relations: foreign-key columns, constraints
+ *	  and indexes, through tables, accessor functions and lookup views.  The
+ *	  only place that writes SQL text for DDL.
+ *
+ * Accessors are SQL functions with a single SELECT as a string body, STABLE,
+ * not STRICT, without SET or SECURITY DEFINER, so that the planner inlines
+ * them in FROM and a caller's WHERE / ORDER BY / LIMIT reach the indexes.
+ * Every name in a body is schema-qualified and operators are written as
+ * OPERATOR(schema.op), so no search_path can redirect them.  A string body
+ * is parsed at each call, so columns added to or dropped from a table need
+ * nothing; renames are followed by the ddl_command_end event trigger, which
+ * regenerates accessors and views (see events.c).
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_operator.h"
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
+#include "access/stratnum.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/regproc.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+
+#include "ddl.h"
+#include "fields.h"
+#include "naming.h"
+#include "spi_util.h"
+
+/*
+ * "OPERATOR(schema.op)" for the default btree operator of TYPID with
+ * STRATEGY (BTEqualStrategyNumber or BTLessStrategyNumber).
+ */
+char *
+ormar_operator(Oid typid, int strategy)
+{
+	TypeCacheEntry *tce = lookup_type_cache(typid, TYPECACHE_EQ_OPR | TYPECACHE_LT_OPR);
+	Oid			opr = strategy == BTEqualStrategyNumber ? tce->eq_opr : tce->lt_opr;
+	HeapTuple	tup;
+	Form_pg_operator form;
+	char	   *result;
+
+	if (!OidIsValid(opr))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("type %s has no default btree operator class",
+						format_type_be(typid))));
+	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for operator %u", opr);
+	form = (Form_pg_operator) GETSTRUCT(tup);
+	result = psprintf("OPERATOR(%s.%s)",
+					  quote_identifier(get_namespace_name(form->oprnamespace)),
+					  NameStr(form->oprname));
+	ReleaseSysCache(tup);
+	return result;
+}
+
+static char *
+quoted_ident(const char *s)
+{
+	return (char *) quote_identifier(s);
+}
+
+/*
+ * Foreign key objects on the model: the column (added, or adopted when the
+ * model already has it with the target key's type), the constraint and the
+ * index on the referencing column.
+ */
+void
+ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
+{
+	StringInfoData sql;
+	AttrNumber	attnum = get_attnum(m->relid, rel->column_name);
+	char	   *keytype = ormar_type_sql(t->pk_type, t->pk_typmod);
+
+	rel->constraint_name = ormar_fk_constraint_name(m->name, t->name, t->pk_name, rel->name);
+	rel->index_name = ormar_index_name(m->name, rel->column_name);
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "ALTER TABLE %s ", m->qualified);
+	if (attnum == InvalidAttrNumber)
+		appendStringInfo(&sql, "ADD COLUMN %s %s%s, ",
+						 quoted_ident(rel->column_name), keytype,
+						 rel->nullable ? "" : " NOT NULL");
+	else
+	{
+		Oid			coltype = get_atttype(m->relid, attnum);
+
+		if (coltype != t->pk_type)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s\" of table \"%s\" is of type %s, but the key of model \"%s\" is of type %s",
+							rel->column_name, m->name, format_type_be(coltype),
+							t->name, format_type_be(t->pk_type)),
+					 errhint("Use column_name to give the relation another column, or change the column's type.")));
+		if (!rel->nullable)
+			appendStringInfo(&sql, "ALTER COLUMN %s SET NOT NULL, ",
+							 quoted_ident(rel->column_name));
+	}
+	appendStringInfo(&sql, "ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)",
+					 quoted_ident(rel->constraint_name), quoted_ident(rel->column_name),
+					 t->qualified, quoted_ident(t->pk_name));
+	if (rel->ondelete)
+		appendStringInfo(&sql, " ON DELETE %s", rel->ondelete);
+	if (rel->onupdate)
+		appendStringInfo(&sql, " ON UPDATE %s", rel->onupdate);
+	ormar_ddl(sql.data);
+
+	resetStringInfo(&sql);
+	appendStringInfo(&sql, "CREATE %sINDEX %s ON %s (%s)",
+					 rel->one_to_one ? "UNIQUE " : "",
+					 quoted_ident(rel->index_name), m->qualified,
+					 quoted_ident(rel->column_name));
+	ormar_ddl(sql.data);
+
+	resetStringInfo(&sql);
+	appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
+					 quoted_ident(rel->constraint_name), m->qualified,
+					 quote_literal_cstr(psprintf("ormar_pg: foreign key of relation %s.%s",
+												 m->name, rel->name)));
+	ormar_ddl(sql.data);
+}
+
+/* Row estimate for a to-many accessor: rows of TABLE per row of PER. */
+static int
+rows_estimate(Oid table, Oid per)
+{
+	HeapTuple	tup;
+	float4		n = -1,
+				d = -1;
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(table));
+	if (HeapTupleIsValid(tup))
+	{
+		n = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
+		ReleaseSysCache(tup);
+	}
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(per));
+	if (HeapTupleIsValid(tup))
+	{
+		d = ((Form_pg_class) GETSTRUCT(tup))->reltuples;
+		ReleaseSysCache(tup);
+	}
+	if (n > 0 && d > 0)
+		return Max(1, Min(1000000, (int) ceil(n / d)));
+	return 10;
+}
+
+/* Columns of the through table other than the two link columns and its own key. */
+List *
+ormar_through_extra_columns(OrmarRel *rel)
+{
+	Relation	r = relation_open(rel->through, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(r);
+	Oid			pkindex = RelationGetPrimaryKeyIndex(r);
+	AttrNumber	pkatt = InvalidAttrNumber;
+	List	   *result = NIL;
+
+	if (OidIsValid(pkindex))
+	{
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pkindex));
+
+		if (HeapTupleIsValid(tup))
+		{
+			Form_pg_index ind = (Form_pg_index) GETSTRUCT(tup);
+
+			if (ind->indnkeyatts == 1)
+				pkatt = ind->indkey.values[0];
+			ReleaseSysCache(tup);
+		}
+	}
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		char	   *name = NameStr(att->attname);
+
+		if (att->attisdropped || att->attnum == pkatt ||
+			strcmp(name, rel->through_column) == 0 ||
+			strcmp(name, rel->through_reverse_column) == 0)
+			continue;
+		result = lappend(result, pstrdup(name));
+	}
+	relation_close(r, AccessShareLock);
+	return result;
+}
+
+static Oid
+create_function(const char *schema, const char *fname, OrmarModel *arg,
+				const char *returns, const char *body, const char *comment)
+{
+	StringInfoData sql;
+	char	   *qualified = quote_qualified_identifier(schema, fname);
+	Oid			argtype = get_rel_type_id(arg->relid);
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "CREATE FUNCTION %s(%s) RETURNS %s LANGUAGE sql STABLE PARALLEL SAFE AS %s",
+					 qualified, arg->qualified, returns, quote_literal_cstr(body));
+	ormar_ddl(sql.data);
+	resetStringInfo(&sql);
+	appendStringInfo(&sql, "COMMENT ON FUNCTION %s(%s) IS %s",
+					 qualified, arg->qualified, quote_literal_cstr(comment));
+	ormar_ddl(sql.data);
+	return LookupFuncName(list_make2(makeString(pstrdup(schema)), makeString(pstrdup(fname))),
+						  1, &argtype, false);
+}
+
+static Oid
+create_view(const char *schema, const char *vname, const char *body,
+			const char *comment)
+{
+	StringInfoData sql;
+	char	   *qualified = quote_qualified_identifier(schema, vname);
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "CREATE VIEW %s WITH (security_invoker = true) AS %s",
+					 qualified, body);
+	ormar_ddl(sql.data);
+	resetStringInfo(&sql);
+	appendStringInfo(&sql, "COMMENT ON VIEW %s IS %s", qualified,
+					 quote_literal_cstr(comment));
+	ormar_ddl(sql.data);
+	return get_relname_relid(vname, get_namespace_oid(schema, false));
+}
+
+/* Accessor and view of one direction of a foreign key. */
+static void
+generate_fk(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
+{
+	char	   *eq = ormar_operator(t->pk_type, BTEqualStrategyNumber);
+	char	   *col = quoted_ident(rel->column_name);
+	char	   *desc = psprintf("%s.%s", m->name, rel->name);
+
+	rel->accessor = create_function(m->schema, ormar_shorten(rel->name), m, t->qualified,
+									psprintf("SELECT t.* FROM %s t WHERE t.%s %s ($1).%s",
+											 t->qualified, quoted_ident(t->pk_name), eq, col),
+									psprintf("ormar_pg: accessor of relation %s (%s -> %s)",
+											 desc, m->name, t->name));
+	if (rel->skip_reverse)
+		return;
+
+	rel->reverse_accessor =
+		create_function(t->schema, ormar_shorten(rel->related_name), t,
+						rel->one_to_one ? m->qualified :
+						psprintf("SETOF %s ROWS %d", m->qualified, rows_estimate(m->relid, t->relid)),
+						psprintf("SELECT m.* FROM %s m WHERE m.%s %s ($1).%s",
+								 m->qualified, col, eq, quoted_ident(t->pk_name)),
+						psprintf("ormar_pg: accessor of %s.%s, the reverse side of relation %s",
+								 t->name, rel->related_name, desc));
+	if (!rel->one_to_one)
+		rel->reverse_lookup_view =
+			create_view(t->schema, ormar_view_name(t->name, rel->related_name),
+						psprintf("SELECT m.%s AS source_pk, m.* FROM %s m WHERE m.%s IS NOT NULL",
+								 col, m->qualified, col),
+						psprintf("ormar_pg: lookup view of %s.%s, the reverse side of relation %s",
+								 t->name, rel->related_name, desc));
+}
+
+/* Accessor and view of one direction of a many-to-many, from SELF to OTHER. */
+static void
+generate_m2m_side(OrmarRel *rel, OrmarModel *self, OrmarModel *other,
+				  const char *name, const char *self_col, const char *other_col,
+				  List *extras, bool reverse, Oid *accessor, Oid *view)
+{
+	char	   *through = ormar_qualified_rel(rel->through);
+	char	   *eq_self = ormar_operator(self->pk_type, BTEqualStrategyNumber);
+	char	   *eq_other = ormar_operator(other->pk_type, BTEqualStrategyNumber);
+	char	   *desc = reverse ?
+		psprintf("the reverse side of relation %s.%s", get_rel_name(rel->model), rel->name) :
+		psprintf("relation %s.%s", self->name, name);
+	StringInfoData body;
+	ListCell   *lc;
+
+	*accessor = create_function(self->schema, ormar_shorten(name), self,
+								psprintf("SETOF %s ROWS %d", other->qualified,
+										 rows_estimate(rel->through, self->relid)),
+								psprintf("SELECT o.* FROM %s th JOIN %s o ON o.%s %s th.%s"
+										 " WHERE th.%s %s ($1).%s",
+										 through, other->qualified,
+										 quoted_ident(other->pk_name), eq_other,
+										 quoted_ident(other_col),
+										 quoted_ident(self_col), eq_self,
+										 quoted_ident(self->pk_name)),
+								psprintf("ormar_pg: accessor of %s.%s, %s",
+										 self->name, name, desc));
+
+	initStringInfo(&body);
+	appendStringInfo(&body, "SELECT th.%s AS source_pk, o.*", quoted_ident(self_col));
+	foreach(lc, extras)
+	{
+		char	   *x = lfirst(lc);
+
+		appendStringInfo(&body, ", th.%s AS %s", quoted_ident(x),
+						 quoted_ident(ormar_shorten(psprintf("through_%s", x))));
+	}
+	appendStringInfo(&body, " FROM %s th JOIN %s o ON o.%s %s th.%s",
+					 through, other->qualified, quoted_ident(other->pk_name),
+					 eq_other, quoted_ident(other_col));
+	*view = create_view(self->schema, ormar_view_name(self->name, name), body.data,
+						psprintf("ormar_pg: lookup view of %s.%s, %s",
+								 self->name, name, desc));
+}
+
+/*
+ * Create the accessors and lookup views of REL (dropping earlier ones
+ * first), recording their OIDs in REL.  The caller stores REL.
+ */
+void
+ormar_ddl_generate(OrmarRel *rel)
+{
+	OrmarModel	m,
+				t;
+
+	ormar_ddl_drop_generated(rel);
+	ormar_model_info(rel->model, &m);
+	ormar_model_info(rel->target, &t);
+
+	if (rel->kind == ORMAR_FOREIGN_KEY)
+		generate_fk(rel, &m, &t);
+	else
+	{
+		List	   *extras = ormar_through_extra_columns(rel);
+
+		generate_m2m_side(rel, &m, &t, rel->name, rel->through_column,
+						  rel->through_reverse_column, extras, false,
+						  &rel->accessor, &rel->lookup_view);
+		if (!rel->skip_reverse)
+			generate_m2m_side(rel, &t, &m, rel->related_name,
+							  rel->through_reverse_column, rel->through_column,
+							  extras, true, &rel->reverse_accessor,
+							  &rel->reverse_lookup_view);
+	}
+}
+
+static void
+drop_function(Oid *fn)
+{
+	if (OidIsValid(*fn) && SearchSysCacheExists1(PROCOID, ObjectIdGetDatum(*fn)))
+		ormar_ddl(psprintf("DROP FUNCTION %s", format_procedure_qualified(*fn)));
+	*fn = InvalidOid;
+}
+
+static void
+drop_view(Oid *view)
+{
+	if (OidIsValid(*view) && get_rel_relkind(*view) == RELKIND_VIEW)
+		ormar_ddl(psprintf("DROP VIEW %s", ormar_qualified_rel(*view)));
+	*view = InvalidOid;
+}
+
+void
+ormar_ddl_drop_views(OrmarRel *rel)
+{
+	drop_view(&rel->lookup_view);
+	drop_view(&rel->reverse_lookup_view);
+}
+
+/* Drop the accessors and views of REL that still exist. */
+void
+ormar_ddl_drop_generated(OrmarRel *rel)
+{
+	drop_function(&rel->accessor);
+	drop_function(&rel->reverse_accessor);
+	ormar_ddl_drop_views(rel);
+}
+
+/*
+ * Everything generated for REL: accessors, views, and for a foreign key the
+ * constraint and index; with DROP_DATA also the column, or for a
+ * many-to-many the through table if the relation created it (or else its
+ * two link columns' rows are left alone).
+ */
+void
+ormar_ddl_drop_relation_objects(OrmarRel *rel, bool drop_data)
+{
+	ormar_ddl_drop_generated(rel);
+	if (!OidIsValid(rel->target))
+		return;					/* pending: nothing was built */
+
+	if (rel->kind == ORMAR_FOREIGN_KEY)
+	{
+		char	   *table = ormar_qualified_rel(rel->model);
+
+		if (rel->constraint_name)
+			ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
+							   table, quoted_ident(rel->constraint_name)));
+		if (rel->index_name)
+			ormar_ddl(psprintf("DROP INDEX IF EXISTS %s",
+							   quote_qualified_identifier(get_namespace_name(get_rel_namespace(rel->model)),
+														  rel->index_name)));
+		if (drop_data && get_attnum(rel->model, rel->column_name) != InvalidAttrNumber)
+			ormar_ddl(psprintf("ALTER TABLE %s DROP COLUMN %s",
+							   table, quoted_ident(rel->column_name)));
+	}
+	else if (OidIsValid(rel->through) && get_rel_name(rel->through) != NULL)
+	{
+		if (drop_data && rel->through_created)
+			ormar_ddl(psprintf("DROP TABLE %s", ormar_qualified_rel(rel->through)));
+		else if (drop_data)
+			ormar_ddl(psprintf("DELETE FROM %s", ormar_qualified_rel(rel->through)));
+	}
+}
+
+/*
+ * The through table of a many-to-many: created if it does not exist (link
+ * columns typed as the two keys, extra through_fields, the pair as primary
+ * key), or completed if it exists (link columns added, the pair made
+ * UNIQUE when the table has a key of its own).  Both link columns reference
+ * their model ON DELETE CASCADE ON UPDATE CASCADE, and the reversed pair is
+ * indexed.
+ */
+void
+ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
+{
+	Oid			nsp = get_namespace_oid(rel->through_schema, false);
+	Oid			relid = get_relname_relid(rel->through_name, nsp);
+	char	   *qualified = quote_qualified_identifier(rel->through_schema, rel->through_name);
+	char	   *c1 = quoted_ident(rel->through_column);
+	char	   *c2 = quoted_ident(rel->through_reverse_column);
+	char	   *mtype = ormar_type_sql(m->pk_type, m->pk_typmod);
+	char	   *ttype = ormar_type_sql(t->pk_type, t->pk_typmod);
+	char	   *fk1 = ormar_fk_constraint_name(rel->through_name, m->name, m->pk_name,
+											   rel->through_column);
+	char	   *fk2 = ormar_fk_constraint_name(rel->through_name, t->name, t->pk_name,
+											   rel->through_reverse_column);
+	StringInfoData sql;
+
+	initStringInfo(&sql);
+	if (!OidIsValid(relid))
+	{
+		appendStringInfo(&sql, "CREATE TABLE %s (%s %s NOT NULL, %s %s NOT NULL",
+						 qualified, c1, mtype, c2, ttype);
+		if (rel->through_fields)
+		{
+			List	   *extra = ormar_parse_fields(rel->through_name, rel->through_schema,
+												   cstring_to_text(rel->through_fields));
+			ListCell   *lc;
+
+			foreach(lc, extra)
+			{
+				OrmarField *f = lfirst(lc);
+
+				if (f->rel || f->primary_key)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("through field \"%s\" of relation \"%s\" must be a plain column",
+									f->name, rel->name),
+							 errdetail("Extra through fields cannot be relations or primary keys.")));
+				appendStringInfo(&sql, ", %s", ormar_column_sql(f, NULL));
+			}
+		}
+		appendStringInfo(&sql, ", PRIMARY KEY (%s, %s))", c1, c2);
+		ormar_ddl(sql.data);
+		relid = get_relname_relid(rel->through_name, nsp);
+		rel->through_created = true;
+	}
+	else
+	{
+		bool		has_pk;
+		Relation	r = relation_open(relid, AccessShareLock);
+
+		has_pk = OidIsValid(RelationGetPrimaryKeyIndex(r));
+		relation_close(r, AccessShareLock);
+		if (rel->through_fields)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("through_fields cannot be given for existing through table \"%s\"",
+							rel->through_name),
+					 errhint("Add the columns to the through table itself.")));
+		appendStringInfo(&sql, "ALTER TABLE %s ", qualified);
+		if (get_attnum(relid, rel->through_column) == InvalidAttrNumber)
+			appendStringInfo(&sql, "ADD COLUMN %s %s NOT NULL, ", c1, mtype);
+		if (get_attnum(relid, rel->through_reverse_column) == InvalidAttrNumber)
+			appendStringInfo(&sql, "ADD COLUMN %s %s NOT NULL, ", c2, ttype);
+		appendStringInfo(&sql, "ADD %s (%s, %s)", has_pk ? "UNIQUE" : "PRIMARY KEY", c1, c2);
+		ormar_ddl(sql.data);
+		rel->through_created = false;
+	}
+	rel->through = relid;
+
+	resetStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)"
+					 " ON DELETE CASCADE ON UPDATE CASCADE,"
+					 " ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)"
+					 " ON DELETE CASCADE ON UPDATE CASCADE",
+					 qualified, quoted_ident(fk1), c1, m->qualified, quoted_ident(m->pk_name),
+					 quoted_ident(fk2), c2, t->qualified, quoted_ident(t->pk_name));
+	ormar_ddl(sql.data);
+
+	resetStringInfo(&sql);
+	appendStringInfo(&sql, "CREATE INDEX %s ON %s (%s, %s)",
+					 quoted_ident(ormar_index_name(rel->through_name,
+												   psprintf("%s_%s", rel->through_reverse_column,
+															rel->through_column))),
+					 qualified, c2, c1);
+	ormar_ddl(sql.data);
+
+	resetStringInfo(&sql);
+	appendStringInfo(&sql, "COMMENT ON TABLE %s IS %s", qualified,
+					 quote_literal_cstr(psprintf("ormar_pg: through table of relation %s.%s",
+												 m->name, rel->name)));
+	ormar_ddl(sql.data);
+}

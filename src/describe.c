@@ -1,0 +1,375 @@
+/*-------------------------------------------------------------------------
+ * describe.c
+ *	  ormar.describe: a model's own fields and relations in the form
+ *	  define_model takes, with only the options that differ from their
+ *	  defaults.  Read from the live table and catalog, not from what was
+ *	  once declared, so it stays true after ALTER TABLE.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/relation.h"
+#include "catalog/pg_type.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/ruleutils.h"
+#include "rewrite/rewriteHandler.h"
+#include "access/htup_details.h"
+#include "catalog/pg_index.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
+
+#include "catalog.h"
+#include "ddl.h"
+#include "keys.h"
+#include "naming.h"
+#include "ormar_pg.h"
+#include "spi_util.h"
+
+PG_FUNCTION_INFO_V1(ormar_describe);
+
+/* Accumulates the output as json text, then parsed once into jsonb. */
+typedef struct Obj
+{
+	StringInfoData buf;
+	bool		empty;
+} Obj;
+
+static void
+obj_begin(Obj *o)
+{
+	initStringInfo(&o->buf);
+	appendStringInfoChar(&o->buf, '{');
+	o->empty = true;
+}
+
+static void
+obj_key(Obj *o, const char *key)
+{
+	if (!o->empty)
+		appendStringInfoString(&o->buf, ", ");
+	escape_json(&o->buf, key);
+	appendStringInfoString(&o->buf, ": ");
+	o->empty = false;
+}
+
+static void
+obj_str(Obj *o, const char *key, const char *val)
+{
+	obj_key(o, key);
+	escape_json(&o->buf, val);
+}
+
+static void
+obj_raw(Obj *o, const char *key, const char *json)
+{
+	obj_key(o, key);
+	appendStringInfoString(&o->buf, json);
+}
+
+static char *
+obj_end(Obj *o)
+{
+	appendStringInfoChar(&o->buf, '}');
+	return o->buf.data;
+}
+
+/* ormar field type of a column type, and its size options */
+static const char *
+field_type(Oid typid, int32 typmod, Obj *f)
+{
+	switch (typid)
+	{
+		case INT4OID:
+			return "Integer";
+		case INT8OID:
+			return "BigInteger";
+		case INT2OID:
+			return "SmallInteger";
+		case TEXTOID:
+			return "Text";
+		case BOOLOID:
+			return "Boolean";
+		case FLOAT8OID:
+			return "Float";
+		case DATEOID:
+			return "Date";
+		case JSONBOID:
+			return "JSON";
+		case UUIDOID:
+			return "UUID";
+		case BYTEAOID:
+			return "LargeBinary";
+		case VARCHAROID:
+			if (typmod >= VARHDRSZ)
+				obj_raw(f, "max_length", psprintf("%d", typmod - VARHDRSZ));
+			return "String";
+		case NUMERICOID:
+			if (typmod >= VARHDRSZ)
+			{
+				int32		tm = typmod - VARHDRSZ;
+
+				obj_raw(f, "max_digits", psprintf("%d", (tm >> 16) & 0xffff));
+				obj_raw(f, "decimal_places", psprintf("%d", (int16) (tm & 0xffff)));
+			}
+			return "Decimal";
+		case TIMEOID:
+			return "Time";
+		case TIMETZOID:
+			obj_raw(f, "timezone", "true");
+			return "Time";
+		case TIMESTAMPOID:
+			return "DateTime";
+		case TIMESTAMPTZOID:
+			obj_raw(f, "timezone", "true");
+			return "DateTime";
+	}
+	return NULL;
+}
+
+/* Is ATTNUM alone the key of a unique (UNIQUE=true) or plain index of REL? */
+static bool
+single_column_index(Relation rel, AttrNumber attnum, bool unique)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	bool		found = false;
+
+	foreach(lc, indexes)
+	{
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index ind;
+
+		if (!HeapTupleIsValid(tup))
+			continue;
+		ind = (Form_pg_index) GETSTRUCT(tup);
+		if (!ind->indisprimary && ind->indnkeyatts == 1 &&
+			ind->indkey.values[0] == attnum && ind->indisunique == unique &&
+			heap_attisnull(tup, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(tup, Anum_pg_index_indexprs, NULL))
+			found = true;
+		ReleaseSysCache(tup);
+	}
+	return found;
+}
+
+/* "default" (a constant, as json) or "server_default" (any other expression) */
+static void
+describe_default(Relation rel, AttrNumber attnum, Obj *f)
+{
+	Node	   *expr = build_column_default(rel, attnum);
+	Node	   *stripped;
+
+	if (expr == NULL)
+		return;
+	stripped = strip_implicit_coercions(expr);
+	if (IsA(stripped, Const) && !((Const *) stripped)->constisnull)
+	{
+		Const	   *c = (Const *) stripped;
+		Oid			argtypes[1] = {c->consttype};
+
+		ormar_exec("SELECT pg_catalog.to_jsonb($1)::pg_catalog.text", 1, argtypes,
+				   &c->constvalue, NULL, true, 1);
+		obj_raw(f, "default", ormar_getstring(0, 1));
+	}
+	else if (!IsA(stripped, Const))
+		obj_str(f, "server_default",
+				deparse_expression(expr, NIL, false, false));
+}
+
+/*
+ * One plain column as a field: type (with its size options), then the
+ * options that differ from their defaults.  PK_ATTNUM marks the key.
+ */
+static char *
+describe_column(Relation rel, Form_pg_attribute att, AttrNumber pk_attnum)
+{
+	Obj			f,
+				size;
+	const char *type;
+	bool		is_int = att->atttypid == INT4OID || att->atttypid == INT8OID ||
+		att->atttypid == INT2OID;
+
+	obj_begin(&size);
+	type = field_type(att->atttypid, att->atttypmod, &size);
+	obj_begin(&f);
+	if (type)
+		obj_str(&f, "type", type);
+	else
+		obj_str(&f, "sql_type", format_type_with_typemod(att->atttypid, att->atttypmod));
+	if (!size.empty)
+		appendStringInfo(&f.buf, ", %s", size.buf.data + 1);
+
+	if (att->attnum == pk_attnum)
+	{
+		obj_raw(&f, "primary_key", "true");
+		if (is_int && att->attidentity == '\0')
+			obj_raw(&f, "autoincrement", "false");
+	}
+	else
+	{
+		if (att->attidentity != '\0')
+			obj_raw(&f, "autoincrement", "true");
+		if (att->attnotnull)
+			obj_raw(&f, "nullable", "false");
+		if (single_column_index(rel, att->attnum, true))
+			obj_raw(&f, "unique", "true");
+		if (single_column_index(rel, att->attnum, false))
+			obj_raw(&f, "index", "true");
+	}
+	if (att->atthasdef)
+		describe_default(rel, att->attnum, &f);
+	return obj_end(&f);
+}
+
+static char *
+target_text(OrmarRel *rel, OrmarModel *m)
+{
+	if (strcmp(rel->target_schema, m->schema) == 0)
+		return rel->target_name;
+	return quote_qualified_identifier(rel->target_schema, rel->target_name);
+}
+
+static char *
+describe_relation(OrmarRel *rel, OrmarModel *m)
+{
+	Obj			f;
+
+	obj_begin(&f);
+	obj_str(&f, "type", rel->kind == ORMAR_FOREIGN_KEY ? "ForeignKey" : "ManyToMany");
+	obj_str(&f, "to", target_text(rel, m));
+	if (strcmp(rel->related_name, ormar_default_related_name(m->name)) != 0)
+		obj_str(&f, "related_name", rel->related_name);
+	if (rel->skip_reverse)
+		obj_raw(&f, "skip_reverse", "true");
+	if (rel->kind == ORMAR_FOREIGN_KEY)
+	{
+		if (!rel->nullable)
+			obj_raw(&f, "nullable", "false");
+		if (rel->one_to_one)
+			obj_raw(&f, "one_to_one", "true");
+		if (rel->ondelete)
+			obj_str(&f, "ondelete", rel->ondelete);
+		if (rel->onupdate)
+			obj_str(&f, "onupdate", rel->onupdate);
+		if (strcmp(rel->column_name, rel->name) != 0)
+			obj_str(&f, "column_name", rel->column_name);
+	}
+	else
+	{
+		bool		self_ref = rel->target == rel->model;
+
+		if (!rel->through_created ||
+			strcmp(rel->through_name, ormar_through_table_name(m->name, rel->name)) != 0 ||
+			strcmp(rel->through_schema, m->schema) != 0)
+			obj_str(&f, "through", strcmp(rel->through_schema, m->schema) == 0 ?
+					rel->through_name :
+					quote_qualified_identifier(rel->through_schema, rel->through_name));
+		if (rel->through_column &&
+			strcmp(rel->through_column, ormar_through_column_name(m->name, self_ref, false)) != 0)
+			obj_str(&f, "through_relation_name", rel->through_column);
+		if (rel->through_reverse_column &&
+			strcmp(rel->through_reverse_column,
+				   ormar_through_column_name(rel->target_name, self_ref, true)) != 0)
+			obj_str(&f, "through_reverse_relation_name", rel->through_reverse_column);
+		if (rel->through_created && OidIsValid(rel->through))
+		{
+			List	   *extras = ormar_through_extra_columns(rel);
+
+			if (extras != NIL)
+			{
+				Relation	th = relation_open(rel->through, AccessShareLock);
+				Obj			tf;
+				ListCell   *lc;
+
+				obj_begin(&tf);
+				foreach(lc, extras)
+				{
+					AttrNumber	attnum = get_attnum(rel->through, lfirst(lc));
+
+					obj_raw(&tf, lfirst(lc),
+							describe_column(th, TupleDescAttr(RelationGetDescr(th), attnum - 1),
+											InvalidAttrNumber));
+				}
+				relation_close(th, AccessShareLock);
+				obj_raw(&f, "through_fields", obj_end(&tf));
+			}
+		}
+	}
+	return obj_end(&f);
+}
+
+static Datum
+describe_impl(FunctionCallInfo fcinfo)
+{
+	Oid			relid;
+	OrmarModel	m;
+	Relation	rel;
+	TupleDesc	desc;
+	List	   *rels;
+	ListCell   *lc;
+	Obj			out;
+	Datum		result;
+
+	ormar_require_arg(fcinfo, 0, "model");
+	relid = PG_GETARG_OID(0);
+	ormar_require_model(relid);
+	ormar_model_info(relid, &m);
+	rels = ormar_relations_from(relid);
+
+	obj_begin(&out);
+	rel = relation_open(relid, AccessShareLock);
+	desc = RelationGetDescr(rel);
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		OrmarRel   *fk = NULL;
+
+		if (att->attisdropped)
+			continue;
+		foreach(lc, rels)
+		{
+			OrmarRel   *r = lfirst(lc);
+
+			if (r->kind == ORMAR_FOREIGN_KEY && OidIsValid(r->target) &&
+				strcmp(r->column_name, NameStr(att->attname)) == 0)
+				fk = r;
+		}
+		if (fk)
+		{
+			obj_raw(&out, fk->name, describe_relation(fk, &m));
+			continue;
+		}
+
+		obj_raw(&out, NameStr(att->attname), describe_column(rel, att, m.pk_attnum));
+	}
+	relation_close(rel, AccessShareLock);
+
+	/* relations without a column of their own: many-to-many and pending */
+	foreach(lc, rels)
+	{
+		OrmarRel   *r = lfirst(lc);
+
+		if (r->kind == ORMAR_MANY_TO_MANY || !OidIsValid(r->target))
+			obj_raw(&out, r->name, describe_relation(r, &m));
+	}
+
+	result = DirectFunctionCall1(jsonb_in, CStringGetDatum(obj_end(&out)));
+	return SPI_datumTransfer(result, false, -1);
+}
+
+Datum
+ormar_describe(PG_FUNCTION_ARGS)
+{
+	Datum		result;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	result = describe_impl(fcinfo);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}

@@ -1,0 +1,266 @@
+/*-------------------------------------------------------------------------
+ * events.c
+ *	  Event triggers that keep generated objects and the catalog true to
+ *	  the database when a user changes tables directly.
+ *
+ *	  ddl_command_start: before ALTER TABLE drops a column or changes a
+ *		column's type, drop the lookup views over that table (a view would
+ *		block it); they are rebuilt at the end of the command.
+ *	  ddl_command_end: after ALTER TABLE, a rename or SET SCHEMA of a table
+ *		taking part in relations, follow renamed columns in the catalog and
+ *		regenerate the accessors and views of its relations; a relation
+ *		whose key column is gone is dropped.
+ *	  sql_drop: forget relations of dropped tables (dropping what is left
+ *		of their generated objects), dropped models, dropped accessors and
+ *		views.
+ *
+ * All three stand aside while ormar_pg's own functions run DDL.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "commands/event_trigger.h"
+#include "nodes/parsenodes.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "catalog.h"
+#include "ddl.h"
+#include "naming.h"
+#include "ormar_pg.h"
+#include "spi_util.h"
+
+PG_FUNCTION_INFO_V1(ormar_on_ddl_start);
+PG_FUNCTION_INFO_V1(ormar_on_ddl_end);
+PG_FUNCTION_INFO_V1(ormar_on_sql_drop);
+
+static EventTriggerData *
+event_data(FunctionCallInfo fcinfo)
+{
+	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+		elog(ERROR, "not fired by event trigger manager");
+	return (EventTriggerData *) fcinfo->context;
+}
+
+/* Does the ormar catalog exist and is this extension's library current? */
+static bool
+catalog_ready(void)
+{
+	Oid			nsp = get_namespace_oid("ormar", true);
+
+	return OidIsValid(nsp) && OidIsValid(get_relname_relid("relation", nsp));
+}
+
+static Datum
+on_ddl_start(FunctionCallInfo fcinfo)
+{
+	EventTriggerData *trig = event_data(fcinfo);
+	AlterTableStmt *stmt;
+	ListCell   *lc;
+	bool		affects_views = false;
+	Oid			relid;
+
+	if (!IsA(trig->parsetree, AlterTableStmt) || !catalog_ready())
+		return (Datum) 0;
+	stmt = (AlterTableStmt *) trig->parsetree;
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = lfirst(lc);
+
+		if (cmd->subtype == AT_DropColumn || cmd->subtype == AT_AlterColumnType)
+			affects_views = true;
+	}
+	if (!affects_views)
+		return (Datum) 0;
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (!OidIsValid(relid))
+		return (Datum) 0;
+
+	foreach(lc, ormar_relations_touching(relid))
+	{
+		OrmarRel   *rel = lfirst(lc);
+
+		if (!OidIsValid(rel->target))
+			continue;
+		ormar_ddl_drop_views(rel);
+		ormar_store_relation(rel);
+	}
+	return (Datum) 0;
+}
+
+/* Do the columns REL needs still exist? */
+static bool
+key_columns_exist(OrmarRel *rel)
+{
+	if (rel->kind == ORMAR_FOREIGN_KEY)
+		return get_attnum(rel->model, rel->column_name) != InvalidAttrNumber;
+	return get_rel_name(rel->through) != NULL &&
+		get_attnum(rel->through, rel->through_column) != InvalidAttrNumber &&
+		get_attnum(rel->through, rel->through_reverse_column) != InvalidAttrNumber;
+}
+
+/* Bring REL up to date with its tables: names, generated objects. */
+static void
+refresh_relation(OrmarRel *rel)
+{
+	if (!OidIsValid(rel->target))
+		return;
+	if (!key_columns_exist(rel))
+	{
+		ereport(NOTICE,
+				(errmsg("dropping relation \"%s.%s\": its key column no longer exists",
+						get_rel_name(rel->model), rel->name)));
+		ormar_ddl_drop_relation_objects(rel, false);
+		ormar_delete_relation(rel);
+		return;
+	}
+	rel->target_name = get_rel_name(rel->target);
+	rel->target_schema = get_namespace_name(get_rel_namespace(rel->target));
+	if (OidIsValid(rel->through))
+	{
+		rel->through_name = get_rel_name(rel->through);
+		rel->through_schema = get_namespace_name(get_rel_namespace(rel->through));
+	}
+	ormar_ddl_generate(rel);
+	ormar_store_relation(rel);
+}
+
+static Datum
+on_ddl_end(FunctionCallInfo fcinfo)
+{
+	EventTriggerData *trig = event_data(fcinfo);
+	Node	   *tree = trig->parsetree;
+	bool		schema_change = false;
+	List	   *rels = NIL;
+	List	   *done = NIL;
+	ListCell   *lc;
+
+	if (!(IsA(tree, AlterTableStmt) || IsA(tree, RenameStmt) ||
+		  IsA(tree, AlterObjectSchemaStmt)) || !catalog_ready())
+		return (Datum) 0;
+
+	if (IsA(tree, RenameStmt) && ((RenameStmt *) tree)->renameType == OBJECT_SCHEMA)
+		schema_change = true;
+
+	/* the tables this command changed */
+	ormar_exec("SELECT DISTINCT objid FROM pg_catalog.pg_event_trigger_ddl_commands()"
+			   " WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass",
+			   0, NULL, NULL, NULL, true, 0);
+	{
+		List	   *relids = NIL;
+
+		for (uint64 i = 0; i < SPI_processed; i++)
+			relids = lappend_oid(relids, ormar_getoid(i, 1));
+
+		if (IsA(tree, RenameStmt) && ((RenameStmt *) tree)->renameType == OBJECT_COLUMN)
+		{
+			RenameStmt *rs = (RenameStmt *) tree;
+
+			foreach(lc, relids)
+				ormar_rename_column(lfirst_oid(lc), rs->subname, rs->newname);
+		}
+		if (schema_change)
+			rels = ormar_all_relations();
+		else
+			foreach(lc, relids)
+				rels = list_concat(rels, ormar_relations_touching(lfirst_oid(lc)));
+	}
+
+	foreach(lc, rels)
+	{
+		OrmarRel   *rel = lfirst(lc);
+		char	   *key = psprintf("%u/%s", rel->model, rel->name);
+		ListCell   *d;
+		bool		seen = false;
+
+		foreach(d, done)
+			if (strcmp(lfirst(d), key) == 0)
+				seen = true;
+		if (seen)
+			continue;
+		done = lappend(done, key);
+		/* reread: a column rename above may have changed it */
+		rel = ormar_get_relation(rel->model, rel->name);
+		if (rel)
+			refresh_relation(rel);
+	}
+	return (Datum) 0;
+}
+
+static Datum
+on_sql_drop(FunctionCallInfo fcinfo)
+{
+	ArrayType  *arr;
+	Datum	   *oids;
+	int			n;
+	ListCell   *lc;
+
+	(void) event_data(fcinfo);
+	if (!catalog_ready())
+		return (Datum) 0;
+	ormar_exec("SELECT objid FROM pg_catalog.pg_event_trigger_dropped_objects()"
+			   " WHERE objsubid OPERATOR(pg_catalog.=) 0"
+			   " AND classid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.pg_class'::pg_catalog.regclass,"
+			   " 'pg_catalog.pg_proc'::pg_catalog.regclass])",
+			   0, NULL, NULL, NULL, true, 0);
+	n = (int) SPI_processed;
+	if (n == 0)
+		return (Datum) 0;
+	oids = palloc(sizeof(Datum) * n);
+	for (int i = 0; i < n; i++)
+		oids[i] = ObjectIdGetDatum(ormar_getoid(i, 1));
+	arr = construct_array(oids, n, OIDOID, sizeof(Oid), true, TYPALIGN_INT);
+
+	/* what is left of the generated objects of relations of dropped tables */
+	foreach(lc, ormar_relations_touching_any(PointerGetDatum(arr)))
+	{
+		OrmarRel   *rel = lfirst(lc);
+
+		ormar_ddl_drop_generated(rel);
+		if (rel->kind == ORMAR_FOREIGN_KEY && OidIsValid(rel->target) &&
+			get_rel_name(rel->model) != NULL)
+		{
+			ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
+							   ormar_qualified_rel(rel->model),
+							   quote_identifier(rel->constraint_name)));
+			ormar_ddl(psprintf("DROP INDEX IF EXISTS %s",
+							   quote_qualified_identifier(get_namespace_name(get_rel_namespace(rel->model)),
+														  rel->index_name)));
+		}
+	}
+	ormar_forget_dropped(PointerGetDatum(arr));
+	return (Datum) 0;
+}
+
+/* Run an event trigger body in SPI, unless ormar_pg itself is at work. */
+static Datum
+run_event(OrmarApiFn fn, FunctionCallInfo fcinfo)
+{
+	if (ormar_ddl_depth > 0)
+		return (Datum) 0;
+	return ormar_run_ddl_api(fn, fcinfo);
+}
+
+Datum
+ormar_on_ddl_start(PG_FUNCTION_ARGS)
+{
+	return run_event(on_ddl_start, fcinfo);
+}
+
+Datum
+ormar_on_ddl_end(PG_FUNCTION_ARGS)
+{
+	return run_event(on_ddl_end, fcinfo);
+}
+
+Datum
+ormar_on_sql_drop(PG_FUNCTION_ARGS)
+{
+	return run_event(on_sql_drop, fcinfo);
+}

@@ -1,0 +1,341 @@
+/*-------------------------------------------------------------------------
+ * model.c
+ *	  Models: ormar.define_model, ormar.define_models, ormar.register_model
+ *	  and ormar.drop_model.
+ *
+ * define_model creates the table with one column per field in the order
+ * written.  A ForeignKey field's column is created in its place when the
+ * target's key type is known (the target exists, is the model itself, or is
+ * defined in the same define_models call); otherwise the relation is pending
+ * and its column is added when the target appears.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+
+#include "catalog.h"
+#include "fields.h"
+#include "keys.h"
+#include "naming.h"
+#include "ormar_pg.h"
+#include "spi_util.h"
+
+PG_FUNCTION_INFO_V1(ormar_define_model);
+PG_FUNCTION_INFO_V1(ormar_define_models);
+PG_FUNCTION_INFO_V1(ormar_register_model);
+PG_FUNCTION_INFO_V1(ormar_drop_model);
+
+/* A model being defined: what define_model needs to know of it. */
+typedef struct ModelSpec
+{
+	char	   *name;
+	char	   *schema;
+	List	   *fields;
+	OrmarField *pk;
+	Oid			relid;
+} ModelSpec;
+
+static char *
+creation_schema(void)
+{
+	List	   *path = fetch_search_path(false);
+
+	if (path == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_SCHEMA),
+				 errmsg("no schema has been selected to create in"),
+				 errhint("Pass the schema argument or set search_path.")));
+	return get_namespace_name(linitial_oid(path));
+}
+
+static ModelSpec *
+parse_spec(const char *name, const char *schema, text *fields)
+{
+	ModelSpec  *spec = palloc0(sizeof(ModelSpec));
+
+	if (name[0] == '\0' || strlen(name) >= NAMEDATALEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model name \"%s\" must have 1 to %d bytes", name, NAMEDATALEN - 1)));
+	spec->name = pstrdup(name);
+	spec->schema = pstrdup(schema);
+	if (!OidIsValid(get_namespace_oid(schema, true)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_SCHEMA),
+				 errmsg("schema \"%s\" does not exist", schema)));
+	spec->fields = ormar_parse_fields(name, schema, fields);
+	spec->pk = ormar_primary_key_field(name, spec->fields);
+	return spec;
+}
+
+/*
+ * Column type of foreign-key field F of SPEC, if its target's key type is
+ * known now: the target model exists, is SPEC itself, or is in BATCH.
+ */
+static char *
+fk_column_type(ModelSpec *spec, OrmarField *f, List *batch)
+{
+	Oid			nsp = get_namespace_oid(f->rel->target_schema, true);
+	Oid			target = OidIsValid(nsp) ? get_relname_relid(f->rel->target_name, nsp) : InvalidOid;
+	ListCell   *lc;
+
+	if (OidIsValid(target) && ormar_is_model(target))
+	{
+		OrmarModel	t;
+
+		ormar_model_info(target, &t);
+		return ormar_type_sql(t.pk_type, t.pk_typmod);
+	}
+	foreach(lc, batch)
+	{
+		ModelSpec  *other = lfirst(lc);
+
+		if (strcmp(other->name, f->rel->target_name) == 0 &&
+			strcmp(other->schema, f->rel->target_schema) == 0)
+			return other->pk->sqltype;
+	}
+	return NULL;
+}
+
+/* CREATE TABLE for SPEC (plain columns and known foreign-key columns) and register it. */
+static void
+create_model_table(ModelSpec *spec, List *batch)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+	bool		first = true;
+	char	   *qualified = quote_qualified_identifier(spec->schema, spec->name);
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "CREATE TABLE %s (", qualified);
+	foreach(lc, spec->fields)
+	{
+		OrmarField *f = lfirst(lc);
+		char	   *coldef = NULL;
+
+		if (f->rel == NULL)
+			coldef = ormar_column_sql(f, NULL);
+		else if (f->rel->kind == ORMAR_FOREIGN_KEY)
+		{
+			char	   *type = fk_column_type(spec, f, batch);
+
+			if (type)
+				coldef = psprintf("%s %s%s", quote_identifier(f->rel->column_name), type,
+								  f->rel->nullable ? "" : " NOT NULL");
+		}
+		if (coldef)
+		{
+			appendStringInfo(&sql, "%s%s", first ? "" : ", ", coldef);
+			first = false;
+		}
+	}
+	appendStringInfo(&sql, "%sPRIMARY KEY (%s))", first ? "" : ", ",
+					 quote_identifier(spec->pk->name));
+	ormar_ddl(sql.data);
+
+	foreach(lc, spec->fields)
+	{
+		OrmarField *f = lfirst(lc);
+
+		if (f->rel == NULL && f->index && !f->primary_key)
+			ormar_ddl(psprintf("CREATE INDEX %s ON %s (%s)",
+							   quote_identifier(ormar_index_name(spec->name, f->name)),
+							   qualified, quote_identifier(f->name)));
+	}
+	ormar_ddl(psprintf("COMMENT ON TABLE %s IS %s", qualified,
+					   quote_literal_cstr(psprintf("ormar_pg model %s", spec->name))));
+
+	spec->relid = get_relname_relid(spec->name, get_namespace_oid(spec->schema, false));
+	ormar_insert_model(spec->relid);
+}
+
+/* Declare the relation fields of SPEC, in the order written. */
+static void
+declare_relation_fields(ModelSpec *spec)
+{
+	ListCell   *lc;
+
+	foreach(lc, spec->fields)
+	{
+		OrmarField *f = lfirst(lc);
+
+		if (f->rel)
+		{
+			f->rel->model = spec->relid;
+			ormar_declare(f->rel);
+		}
+	}
+}
+
+static Datum
+define_model_impl(FunctionCallInfo fcinfo)
+{
+	ModelSpec  *spec;
+	char	   *schema;
+
+	ormar_require_arg(fcinfo, 0, "name");
+	ormar_require_arg(fcinfo, 1, "fields");
+	schema = PG_ARGISNULL(2) ? creation_schema() : pstrdup(NameStr(*PG_GETARG_NAME(2)));
+	spec = parse_spec(text_to_cstring(PG_GETARG_TEXT_PP(0)), schema, PG_GETARG_TEXT_PP(1));
+
+	create_model_table(spec, NIL);
+	declare_relation_fields(spec);
+	ormar_resolve_pending(spec->relid);
+	PG_RETURN_OID(spec->relid);
+}
+
+Datum
+ormar_define_model(PG_FUNCTION_ARGS)
+{
+	return ormar_run_ddl_api(define_model_impl, fcinfo);
+}
+
+/*
+ * define_models: every table first, then every relation, so that any order
+ * and mutual references work; anything still pending at the end fails the
+ * whole call.
+ */
+static Datum
+define_models_impl(FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Oid			argtypes[1] = {JSONOID};
+	Datum		values[1];
+	char	   *schema;
+	List	   *specs = NIL;
+	List	   *names = NIL;
+	List	   *jsons = NIL;
+	ListCell   *lc,
+			   *lc2;
+	StringInfoData pending;
+
+	ormar_require_arg(fcinfo, 0, "models");
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	schema = creation_schema();
+
+	values[0] = PG_GETARG_DATUM(0);
+	ormar_exec("SELECT pg_catalog.json_typeof($1)", 1, argtypes, values, NULL, true, 1);
+	if (strcmp(ormar_getstring(0, 1), "object") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("models must be a json object of model name to fields")));
+	ormar_exec("SELECT key, value::pg_catalog.text FROM pg_catalog.json_each($1)",
+			   1, argtypes, values, NULL, true, 0);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		names = lappend(names, ormar_getstring(i, 1));
+		jsons = lappend(jsons, ormar_getstring(i, 2));
+	}
+	forboth(lc, names, lc2, jsons)
+	{
+		ListCell   *prev;
+
+		foreach(prev, specs)
+			if (strcmp(((ModelSpec *) lfirst(prev))->name, lfirst(lc)) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("model \"%s\" is given twice", (char *) lfirst(lc))));
+		specs = lappend(specs, parse_spec(lfirst(lc), schema, cstring_to_text(lfirst(lc2))));
+	}
+
+	foreach(lc, specs)
+		create_model_table(lfirst(lc), specs);
+	foreach(lc, specs)
+		declare_relation_fields(lfirst(lc));
+	foreach(lc, specs)
+		ormar_resolve_pending(((ModelSpec *) lfirst(lc))->relid);
+
+	initStringInfo(&pending);
+	foreach(lc, specs)
+	{
+		ModelSpec  *spec = lfirst(lc);
+		ListCell   *r;
+
+		foreach(r, ormar_relations_from(spec->relid))
+		{
+			OrmarRel   *rel = lfirst(r);
+
+			if (!OidIsValid(rel->target))
+				appendStringInfo(&pending, "%s\"%s.%s\" (model \"%s\")",
+								 pending.len ? ", " : "", spec->name, rel->name,
+								 rel->target_name);
+		}
+	}
+	if (pending.len > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("define_models left relations pending"),
+				 errdetail("Pending: %s.", pending.data),
+				 errhint("Include the missing models in the same call.")));
+
+	foreach(lc, specs)
+	{
+		Datum		v = ObjectIdGetDatum(((ModelSpec *) lfirst(lc))->relid);
+		bool		isnull = false;
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &isnull);
+	}
+	return (Datum) 0;
+}
+
+Datum
+ormar_define_models(PG_FUNCTION_ARGS)
+{
+	return ormar_run_ddl_api(define_models_impl, fcinfo);
+}
+
+static Datum
+register_model_impl(FunctionCallInfo fcinfo)
+{
+	Oid			relid;
+	OrmarModel	m;
+
+	ormar_require_arg(fcinfo, 0, "tbl");
+	relid = PG_GETARG_OID(0);
+	ormar_model_info(relid, &m);
+	ormar_check_owner(relid);
+	if (ormar_is_model(relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_DUPLICATE_OBJECT),
+				 errmsg("table \"%s\" is already a registered model", m.name)));
+	ormar_insert_model(relid);
+	ormar_resolve_pending(relid);
+	PG_RETURN_OID(relid);
+}
+
+Datum
+ormar_register_model(PG_FUNCTION_ARGS)
+{
+	return ormar_run_ddl_api(register_model_impl, fcinfo);
+}
+
+static Datum
+drop_model_impl(FunctionCallInfo fcinfo)
+{
+	Oid			relid;
+	bool		cascade;
+
+	ormar_require_arg(fcinfo, 0, "model");
+	ormar_require_arg(fcinfo, 1, "cascade");
+	relid = PG_GETARG_OID(0);
+	cascade = PG_GETARG_BOOL(1);
+	ormar_require_model(relid);
+	ormar_check_owner(relid);
+	ormar_drop_relations_of_model(relid, cascade);
+	ormar_delete_model(relid);
+	PG_RETURN_VOID();
+}
+
+Datum
+ormar_drop_model(PG_FUNCTION_ARGS)
+{
+	return ormar_run_ddl_api(drop_model_impl, fcinfo);
+}

@@ -1,0 +1,437 @@
+/*-------------------------------------------------------------------------
+ * mutate.c
+ *	  The write side of relation proxies: ormar.add, ormar.remove,
+ *	  ormar.clear, ormar.create_related and ormar.update_through.
+ *
+ * Each call is one or two statements run as the caller (their privileges
+ * and row-level security apply); an error anywhere aborts the whole call.
+ * Linking many-to-many uses INSERT ... ON CONFLICT on the link pair, so
+ * concurrent adds of one link store it once.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+
+#include "ddl.h"
+#include "keys.h"
+#include "proxy.h"
+#include "spi_util.h"
+
+PG_FUNCTION_INFO_V1(ormar_add);
+PG_FUNCTION_INFO_V1(ormar_remove);
+PG_FUNCTION_INFO_V1(ormar_clear);
+PG_FUNCTION_INFO_V1(ormar_create_related);
+PG_FUNCTION_INFO_V1(ormar_update_through);
+
+/* Error unless model REL (qualified) has a row with key $1 of TYPE. */
+static void
+require_row(OrmarModel *model, const char *eq, Datum key)
+{
+	Oid			argtypes[1] = {model->pk_type};
+
+	ormar_exec(psprintf("SELECT 1 FROM %s x WHERE x.%s %s $1", model->qualified,
+						quote_identifier(model->pk_name), eq),
+			   1, argtypes, &key, NULL, true, 1);
+	if (SPI_processed == 0)
+	{
+		Oid			outfunc;
+		bool		isvarlena;
+
+		getTypeOutputInfo(model->pk_type, &outfunc, &isvarlena);
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("model \"%s\" has no row with key %s",
+						model->name, OidOutputFunctionCall(outfunc, key))));
+	}
+}
+
+/*
+ * Column list of the keys of object DATA that are columns of table RELID
+ * (other than SKIP): "a, b" and "r.a, r.b".  Unknown keys are refused.
+ */
+static void
+data_columns(Jsonb *data, Oid relid, const char *what, const char *skip,
+			 StringInfo cols, StringInfo vals)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	if (!JB_ROOT_IS_OBJECT(data) || JB_ROOT_IS_SCALAR(data))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a jsonb object", what)));
+	it = JsonbIteratorInit(&data->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		char	   *key;
+
+		if (tok != WJB_KEY)
+			continue;
+		key = pnstrdup(v.val.string.val, v.val.string.len);
+		if (get_attnum(relid, key) <= 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s has key \"%s\", which is not a column of \"%s\"",
+							what, key, get_rel_name(relid))));
+		if (skip && strcmp(key, skip) == 0)
+			continue;
+		appendStringInfo(cols, "%s%s", cols->len ? ", " : "", quote_identifier(key));
+		appendStringInfo(vals, "%sr.%s", vals->len ? ", " : "", quote_identifier(key));
+	}
+}
+
+static Jsonb *
+through_arg(FunctionCallInfo fcinfo, int argno, ProxyCall *call)
+{
+	if (PG_ARGISNULL(argno))
+		return NULL;
+	if (call->end.rel->kind != ORMAR_MANY_TO_MANY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation \"%s\" is not many-to-many and has no through values",
+						call->end.name)));
+	return PG_GETARG_JSONB_P(argno);
+}
+
+static Datum
+add_impl(FunctionCallInfo fcinfo, ProxyCall *call)
+{
+	OrmarEnd   *end = &call->end;
+	Datum		target;
+	Datum		values[3];
+	Oid			argtypes[3];
+	Jsonb	   *through;
+	char	   *sql;
+
+	ormar_require_arg(fcinfo, 3, "target_pk");
+	target = ormar_other_key(fcinfo, call, 3);
+	through = through_arg(fcinfo, 4, call);
+	values[0] = call->pk;
+	values[1] = target;
+	argtypes[0] = call->self.pk_type;
+	argtypes[1] = call->other.pk_type;
+
+	if (end->rel->kind == ORMAR_MANY_TO_MANY)
+	{
+		StringInfoData cols,
+					vals;
+
+		initStringInfo(&cols);
+		initStringInfo(&vals);
+		if (through)
+			data_columns(through, end->rel->through, "through", NULL, &cols, &vals);
+		if (cols.len == 0)
+			sql = psprintf("INSERT INTO %s (%s, %s) VALUES ($1, $2) ON CONFLICT (%s, %s) DO NOTHING",
+						   call->through, call->th_self, call->th_other,
+						   call->th_self, call->th_other);
+		else
+		{
+			sql = psprintf("INSERT INTO %s (%s, %s, %s) SELECT $1, $2, %s"
+						   " FROM pg_catalog.jsonb_populate_record(NULL::%s, $3) r"
+						   " ON CONFLICT (%s, %s) DO NOTHING",
+						   call->through, call->th_self, call->th_other, cols.data,
+						   vals.data, call->through, call->th_self, call->th_other);
+			values[2] = JsonbPGetDatum(through);
+			argtypes[2] = JSONBOID;
+		}
+		ormar_exec(sql, cols.len ? 3 : 2, argtypes, values, NULL, false, 0);
+		return BoolGetDatum(SPI_processed > 0);
+	}
+
+	if (end->key_on_self)
+	{
+		/* the model's own key column takes the target's key */
+		sql = psprintf("UPDATE %s s SET %s = $2 WHERE s.%s %s $1"
+					   " AND (s.%s IS NULL OR NOT s.%s %s $2)",
+					   call->self.qualified, call->fk, call->self_pk, call->eq_self,
+					   call->fk, call->fk, call->eq_other);
+		ormar_exec(sql, 2, argtypes, values, NULL, false, 0);
+		if (SPI_processed == 0)
+			require_row(&call->self, call->eq_self, call->pk);
+	}
+	else
+	{
+		/* the child's key column takes our key */
+		sql = psprintf("UPDATE %s o SET %s = $1 WHERE o.%s %s $2"
+					   " AND (o.%s IS NULL OR NOT o.%s %s $1)",
+					   call->other.qualified, call->fk, call->other_pk, call->eq_other,
+					   call->fk, call->fk, call->eq_self);
+		ormar_exec(sql, 2, argtypes, values, NULL, false, 0);
+		if (SPI_processed == 0)
+		{
+			require_row(&call->self, call->eq_self, call->pk);
+			require_row(&call->other, call->eq_other, target);
+		}
+	}
+	return BoolGetDatum(SPI_processed > 0);
+}
+
+static Datum
+remove_impl(FunctionCallInfo fcinfo, ProxyCall *call)
+{
+	OrmarEnd   *end = &call->end;
+	Datum		values[2];
+	Oid			argtypes[2];
+	bool		keep;
+	char	   *sql;
+
+	ormar_require_arg(fcinfo, 3, "target_pk");
+	ormar_require_arg(fcinfo, 4, "keep_reversed");
+	values[0] = call->pk;
+	values[1] = ormar_other_key(fcinfo, call, 3);
+	argtypes[0] = call->self.pk_type;
+	argtypes[1] = call->other.pk_type;
+	keep = PG_GETARG_BOOL(4);
+
+	if (end->rel->kind == ORMAR_MANY_TO_MANY)
+		sql = psprintf("DELETE FROM %s th WHERE th.%s %s $1 AND th.%s %s $2",
+					   call->through, call->th_self, call->eq_self,
+					   call->th_other, call->eq_other);
+	else if (end->key_on_self && keep)
+		sql = psprintf("UPDATE %s s SET %s = NULL WHERE s.%s %s $1 AND s.%s %s $2",
+					   call->self.qualified, call->fk, call->self_pk, call->eq_self,
+					   call->fk, call->eq_other);
+	else if (end->key_on_self)
+		sql = psprintf("DELETE FROM %s o WHERE o.%s %s $2 AND EXISTS"
+					   " (SELECT 1 FROM %s s WHERE s.%s %s $1 AND s.%s %s $2)",
+					   call->other.qualified, call->other_pk, call->eq_other,
+					   call->self.qualified, call->self_pk, call->eq_self,
+					   call->fk, call->eq_other);
+	else if (keep)
+		sql = psprintf("UPDATE %s o SET %s = NULL WHERE o.%s %s $2 AND o.%s %s $1",
+					   call->other.qualified, call->fk, call->other_pk, call->eq_other,
+					   call->fk, call->eq_self);
+	else
+		sql = psprintf("DELETE FROM %s o WHERE o.%s %s $2 AND o.%s %s $1",
+					   call->other.qualified, call->other_pk, call->eq_other,
+					   call->fk, call->eq_self);
+	ormar_exec(sql, 2, argtypes, values, NULL, false, 0);
+	return BoolGetDatum(SPI_processed > 0);
+}
+
+static Datum
+clear_impl(FunctionCallInfo fcinfo, ProxyCall *call)
+{
+	OrmarEnd   *end = &call->end;
+	Oid			argtypes[1] = {call->self.pk_type};
+	bool		keep;
+	char	   *sql;
+
+	ormar_require_arg(fcinfo, 3, "keep_reversed");
+	keep = PG_GETARG_BOOL(3);
+
+	if (end->rel->kind == ORMAR_MANY_TO_MANY)
+		sql = psprintf("DELETE FROM %s th WHERE th.%s %s $1",
+					   call->through, call->th_self, call->eq_self);
+	else if (end->key_on_self && keep)
+		sql = psprintf("UPDATE %s s SET %s = NULL WHERE s.%s %s $1 AND s.%s IS NOT NULL",
+					   call->self.qualified, call->fk, call->self_pk, call->eq_self, call->fk);
+	else if (end->key_on_self)
+		sql = psprintf("DELETE FROM %s o WHERE o.%s %s (SELECT s.%s FROM %s s WHERE s.%s %s $1)",
+					   call->other.qualified, call->other_pk, call->eq_other,
+					   call->fk, call->self.qualified, call->self_pk, call->eq_self);
+	else if (keep)
+		sql = psprintf("UPDATE %s o SET %s = NULL WHERE o.%s %s $1",
+					   call->other.qualified, call->fk, call->fk, call->eq_self);
+	else
+		sql = psprintf("DELETE FROM %s o WHERE o.%s %s $1",
+					   call->other.qualified, call->fk, call->eq_self);
+	ormar_exec(sql, 1, argtypes, &call->pk, NULL, false, 0);
+	return Int64GetDatum((int64) SPI_processed);
+}
+
+static Datum
+create_related_impl(FunctionCallInfo fcinfo, ProxyCall *call)
+{
+	OrmarEnd   *end = &call->end;
+	Jsonb	   *data;
+	Jsonb	   *through;
+	StringInfoData cols,
+				vals,
+				insert;
+	Datum		values[3];
+	Oid			argtypes[3];
+	int			nargs = 2;
+	char	   *sql;
+	bool		isnull;
+	Datum		result;
+
+	ormar_require_arg(fcinfo, 3, "data");
+	data = PG_GETARG_JSONB_P(3);
+	through = through_arg(fcinfo, 4, call);
+
+	initStringInfo(&cols);
+	initStringInfo(&vals);
+	data_columns(data, call->other.relid, "data",
+				 (end->rel->kind == ORMAR_FOREIGN_KEY && !end->key_on_self) ? end->fk_column : NULL,
+				 &cols, &vals);
+
+	values[0] = call->pk;
+	values[1] = JsonbPGetDatum(data);
+	argtypes[0] = call->self.pk_type;
+	argtypes[1] = JSONBOID;
+
+	/* the INSERT of the new row of other, returning it as n */
+	initStringInfo(&insert);
+	if (end->rel->kind == ORMAR_FOREIGN_KEY && !end->key_on_self)
+	{
+		appendStringInfo(&cols, "%s%s", cols.len ? ", " : "", call->fk);
+		appendStringInfo(&vals, "%s$1", vals.len ? ", " : "");
+	}
+	if (cols.len == 0)
+		appendStringInfo(&insert, "INSERT INTO %s AS o DEFAULT VALUES RETURNING o.*",
+						 call->other.qualified);
+	else
+		appendStringInfo(&insert, "INSERT INTO %s AS o (%s) SELECT %s"
+						 " FROM pg_catalog.jsonb_populate_record(NULL::%s, $2) r RETURNING o.*",
+						 call->other.qualified, cols.data, vals.data, call->other.qualified);
+
+	if (end->rel->kind == ORMAR_MANY_TO_MANY)
+	{
+		StringInfoData tcols,
+					tvals;
+
+		initStringInfo(&tcols);
+		initStringInfo(&tvals);
+		if (through)
+			data_columns(through, end->rel->through, "through", NULL, &tcols, &tvals);
+		values[2] = through ? JsonbPGetDatum(through) : (Datum) 0;
+		argtypes[2] = JSONBOID;
+		nargs = 3;
+		sql = psprintf("WITH n AS (%s), l AS (INSERT INTO %s (%s, %s%s%s)"
+					   " SELECT $1, n.%s%s%s FROM n, pg_catalog.jsonb_populate_record(NULL::%s, $3) r)"
+					   " SELECT pg_catalog.to_jsonb(n.*) FROM n",
+					   insert.data, call->through, call->th_self, call->th_other,
+					   tcols.len ? ", " : "", tcols.data,
+					   call->other_pk, tvals.len ? ", " : "", tvals.data, call->through);
+	}
+	else if (end->key_on_self)
+	{
+		require_row(&call->self, call->eq_self, call->pk);
+		sql = psprintf("WITH n AS (%s), u AS (UPDATE %s s SET %s = n.%s FROM n WHERE s.%s %s $1)"
+					   " SELECT pg_catalog.to_jsonb(n.*) FROM n",
+					   insert.data, call->self.qualified, call->fk, call->other_pk,
+					   call->self_pk, call->eq_self);
+	}
+	else
+		sql = psprintf("WITH n AS (%s) SELECT pg_catalog.to_jsonb(n.*) FROM n", insert.data);
+
+	ormar_exec(sql, nargs, argtypes, values, nargs == 3 && !through ? "  n" : NULL, false, 0);
+	if (SPI_processed != 1)
+		elog(ERROR, "create_related inserted " UINT64_FORMAT " rows", SPI_processed);
+	result = ormar_getdatum(0, 1, &isnull);
+	return SPI_datumTransfer(result, false, -1);
+}
+
+static Datum
+update_through_impl(FunctionCallInfo fcinfo, ProxyCall *call)
+{
+	OrmarEnd   *end = &call->end;
+	Datum		values[3];
+	Oid			argtypes[3];
+	Jsonb	   *data;
+	StringInfoData cols,
+				vals,
+				set;
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken tok;
+
+	ormar_require_arg(fcinfo, 3, "target_pk");
+	ormar_require_arg(fcinfo, 4, "data");
+	if (end->rel->kind != ORMAR_MANY_TO_MANY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation \"%s\" is not many-to-many and has no through values",
+						end->name)));
+	values[0] = call->pk;
+	values[1] = ormar_other_key(fcinfo, call, 3);
+	data = PG_GETARG_JSONB_P(4);
+	values[2] = JsonbPGetDatum(data);
+	argtypes[0] = call->self.pk_type;
+	argtypes[1] = call->other.pk_type;
+	argtypes[2] = JSONBOID;
+
+	initStringInfo(&cols);
+	initStringInfo(&vals);
+	data_columns(data, end->rel->through, "data", NULL, &cols, &vals);
+	initStringInfo(&set);
+	it = JsonbIteratorInit(&data->root);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		char	   *key;
+
+		if (tok != WJB_KEY)
+			continue;
+		key = pnstrdup(v.val.string.val, v.val.string.len);
+		if (strcmp(key, end->through_self) == 0 || strcmp(key, end->through_other) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("update_through cannot change link column \"%s\"", key)));
+		appendStringInfo(&set, "%s%s = r.%s", set.len ? ", " : "",
+						 quote_identifier(key), quote_identifier(key));
+	}
+	if (set.len == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("data must name at least one through column")));
+	ormar_exec(psprintf("UPDATE %s th SET %s FROM pg_catalog.jsonb_populate_record(NULL::%s, $3) r"
+						" WHERE th.%s %s $1 AND th.%s %s $2",
+						call->through, set.data, call->through,
+						call->th_self, call->eq_self, call->th_other, call->eq_other),
+			   3, argtypes, values, NULL, false, 0);
+	return BoolGetDatum(SPI_processed > 0);
+}
+
+typedef Datum (*MutateFn) (FunctionCallInfo fcinfo, ProxyCall *call);
+
+/* Common frame of the write-side proxies. */
+static Datum
+run_mutation(FunctionCallInfo fcinfo, MutateFn fn)
+{
+	ProxyCall	call;
+	Datum		result;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ormar_proxy_begin(fcinfo, &call);
+	result = fn(fcinfo, &call);
+	SPI_finish();
+	return result;
+}
+
+Datum
+ormar_add(PG_FUNCTION_ARGS)
+{
+	return run_mutation(fcinfo, add_impl);
+}
+
+Datum
+ormar_remove(PG_FUNCTION_ARGS)
+{
+	return run_mutation(fcinfo, remove_impl);
+}
+
+Datum
+ormar_clear(PG_FUNCTION_ARGS)
+{
+	return run_mutation(fcinfo, clear_impl);
+}
+
+Datum
+ormar_create_related(PG_FUNCTION_ARGS)
+{
+	return run_mutation(fcinfo, create_related_impl);
+}
+
+Datum
+ormar_update_through(PG_FUNCTION_ARGS)
+{
+	return run_mutation(fcinfo, update_through_impl);
+}

@@ -1,0 +1,102 @@
+/*-------------------------------------------------------------------------
+ * naming.c
+ *	  Every name ormar_pg generates: constraints, indexes, through tables
+ *	  and their columns, views, default related names.
+ *
+ * A name longer than NAMEDATALEN - 1 bytes would be silently truncated by
+ * PostgreSQL, and two long names sharing a prefix would collide.  Instead
+ * such a name is cut at a character boundary and ends with "_" and eight hex
+ * digits of the MD5 of the full name, which is deterministic everywhere.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/md5.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "naming.h"
+
+#define HASH_SUFFIX_LEN 9		/* "_" + 8 hex digits */
+
+char *
+ormar_shorten(const char *name)
+{
+	int			len = strlen(name);
+	char		hexsum[33];
+	const char *errstr = NULL;
+	int			keep;
+
+	if (len < NAMEDATALEN)
+		return pstrdup(name);
+
+	if (!pg_md5_hash(name, len, hexsum, &errstr))
+		elog(ERROR, "could not compute MD5 hash: %s", errstr);
+
+	keep = pg_mbcliplen(name, len, NAMEDATALEN - 1 - HASH_SUFFIX_LEN);
+	return psprintf("%.*s_%.8s", keep, name, hexsum);
+}
+
+char *
+ormar_fk_constraint_name(const char *table, const char *target,
+						 const char *target_pk, const char *name)
+{
+	return ormar_shorten(psprintf("fk_%s_%s_%s_%s", table, target, target_pk, name));
+}
+
+char *
+ormar_index_name(const char *table, const char *column)
+{
+	return ormar_shorten(psprintf("%s_%s_idx", table, column));
+}
+
+char *
+ormar_through_table_name(const char *table, const char *name)
+{
+	return ormar_shorten(psprintf("%s_%s", table, name));
+}
+
+char *
+ormar_view_name(const char *table, const char *relation)
+{
+	return ormar_shorten(psprintf("%s__%s", table, relation));
+}
+
+char *
+ormar_default_related_name(const char *table)
+{
+	return ormar_shorten(psprintf("%ss", table));
+}
+
+/*
+ * Column of a through table pointing at MODEL: the model's name, or for a
+ * self-reference from_<model> (source side) and to_<model> (target side).
+ */
+char *
+ormar_through_column_name(const char *model, bool self_ref, bool reverse)
+{
+	if (!self_ref)
+		return ormar_shorten(model);
+	return ormar_shorten(psprintf("%s_%s", reverse ? "to" : "from", model));
+}
+
+char *
+ormar_qualified_rel(Oid relid)
+{
+	char	   *relname = get_rel_name(relid);
+
+	if (relname == NULL)
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+									  relname);
+}
+
+/* Schema-qualified SQL spelling of a type with its modifier. */
+char *
+ormar_type_sql(Oid typid, int32 typmod)
+{
+	return format_type_extended(typid, typmod,
+								FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY);
+}

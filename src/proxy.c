@@ -1,0 +1,137 @@
+/*-------------------------------------------------------------------------
+ * proxy.c
+ *	  The read side of relation proxies: ormar.related, and the setup that
+ *	  every proxy call shares (argument checks, relation lookup, key types,
+ *	  the quoted pieces of its SQL).
+ *
+ * Arguments are checked in a fixed order: NULLs (22004), the model
+ * (42704), the relation (42704 / 55000 when pending), then the key (42804).
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/stratnum.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+#include "ddl.h"
+#include "keys.h"
+#include "naming.h"
+#include "proxy.h"
+#include "spi_util.h"
+
+PG_FUNCTION_INFO_V1(ormar_related);
+
+/*
+ * Resolve arguments 0 (model), 1 (pk) and 2 (relation) of a proxy call.
+ * The caller has connected to SPI.
+ */
+void
+ormar_proxy_begin(FunctionCallInfo fcinfo, ProxyCall *call)
+{
+	OrmarEnd   *end = &call->end;
+
+	ormar_require_arg(fcinfo, 0, "model");
+	ormar_require_arg(fcinfo, 1, "pk");
+	ormar_require_arg(fcinfo, 2, "relation");
+
+	ormar_lookup_end(PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(2)), end);
+	ormar_model_info(end->self, &call->self);
+	ormar_model_info(end->other, &call->other);
+	call->pk = ormar_key_arg(fcinfo, 1, &call->self, "pk");
+
+	call->self_pk = quote_identifier(call->self.pk_name);
+	call->other_pk = quote_identifier(call->other.pk_name);
+	call->eq_self = ormar_operator(call->self.pk_type, BTEqualStrategyNumber);
+	call->eq_other = ormar_operator(call->other.pk_type, BTEqualStrategyNumber);
+	call->lt_other = ormar_operator(call->other.pk_type, BTLessStrategyNumber);
+	if (end->rel->kind == ORMAR_FOREIGN_KEY)
+		call->fk = quote_identifier(end->fk_column);
+	else
+	{
+		call->through = ormar_qualified_rel(end->rel->through);
+		call->th_self = quote_identifier(end->through_self);
+		call->th_other = quote_identifier(end->through_other);
+	}
+}
+
+/* Argument ARGNO as a key of the model the relation reaches. */
+Datum
+ormar_other_key(FunctionCallInfo fcinfo, ProxyCall *call, int argno)
+{
+	return ormar_key_arg(fcinfo, argno, &call->other, "target_pk");
+}
+
+/* jsonb_build_object('through', jsonb_build_object(...extra columns...)), or "" */
+static char *
+through_object(ProxyCall *call)
+{
+	List	   *extras;
+	ListCell   *lc;
+	StringInfoData buf;
+
+	extras = ormar_through_extra_columns(call->end.rel);
+	if (extras == NIL)
+		return "";
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, " OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('through', "
+						   "pg_catalog.jsonb_build_object(");
+	foreach(lc, extras)
+	{
+		char	   *x = lfirst(lc);
+
+		appendStringInfo(&buf, "%s%s, th.%s", foreach_current_index(lc) > 0 ? ", " : "",
+						 quote_literal_cstr(x), quote_identifier(x));
+	}
+	appendStringInfoString(&buf, "))");
+	return buf.data;
+}
+
+/*
+ * ormar.related(model, pk, relation): the rows on the other side, ordered
+ * by their primary key, as jsonb.
+ */
+Datum
+ormar_related(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ProxyCall	call;
+	OrmarEnd   *end = &call.end;
+	char	   *sql;
+	Oid			argtypes[1];
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ormar_proxy_begin(fcinfo, &call);
+	argtypes[0] = call.self.pk_type;
+
+	if (end->rel->kind == ORMAR_MANY_TO_MANY)
+		sql = psprintf("SELECT pg_catalog.to_jsonb(o.*)%s FROM %s th JOIN %s o ON o.%s %s th.%s"
+					   " WHERE th.%s %s $1 ORDER BY o.%s USING %s",
+					   through_object(&call), call.through, call.other.qualified,
+					   call.other_pk, call.eq_other, call.th_other,
+					   call.th_self, call.eq_self, call.other_pk, call.lt_other);
+	else if (end->key_on_self)
+		sql = psprintf("SELECT pg_catalog.to_jsonb(o.*) FROM %s o WHERE o.%s %s"
+					   " (SELECT s.%s FROM %s s WHERE s.%s %s $1)",
+					   call.other.qualified, call.other_pk, call.eq_other,
+					   call.fk, call.self.qualified, call.self_pk, call.eq_self);
+	else
+		sql = psprintf("SELECT pg_catalog.to_jsonb(o.*) FROM %s o WHERE o.%s %s $1"
+					   " ORDER BY o.%s USING %s",
+					   call.other.qualified, call.fk, call.eq_self,
+					   call.other_pk, call.lt_other);
+
+	ormar_exec(sql, 1, argtypes, &call.pk, NULL, true, 0);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		value = ormar_getdatum(i, 1, &isnull);
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}

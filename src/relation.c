@@ -1,0 +1,458 @@
+/*-------------------------------------------------------------------------
+ * relation.c
+ *	  Declaring relations: ormar.foreign_key, ormar.many_to_many,
+ *	  ormar.drop_relation, ormar.update_forward_refs, and the building of
+ *	  pending relations once their target model exists.
+ *
+ * A declaration is validated in full (names, clashes, options, ownership)
+ * before anything is created; any error aborts the whole call.  A relation
+ * whose target is not a model yet is recorded as pending and builds nothing.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "ddl.h"
+#include "fields.h"
+#include "keys.h"
+#include "naming.h"
+#include "ormar_pg.h"
+#include "spi_util.h"
+
+PG_FUNCTION_INFO_V1(ormar_foreign_key);
+PG_FUNCTION_INFO_V1(ormar_many_to_many);
+PG_FUNCTION_INFO_V1(ormar_drop_relation);
+PG_FUNCTION_INFO_V1(ormar_update_forward_refs);
+
+/* 42501 unless the current user owns table RELID. */
+void
+ormar_check_owner(Oid relid)
+{
+	if (!pg_class_ownercheck(relid, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, get_rel_name(relid));
+}
+
+/* 42P16 if MODEL is the through table of a many-to-many relation. */
+void
+ormar_check_not_through(Oid model)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(model)};
+
+	ormar_exec("SELECT model::pg_catalog.text, name FROM ormar.relation"
+			   " WHERE through OPERATOR(pg_catalog.=) $1",
+			   1, argtypes, values, NULL, true, 1);
+	if (SPI_processed > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+				 errmsg("model \"%s\" is the through table of relation \"%s.%s\"",
+						get_rel_name(model), ormar_getstring(0, 1), ormar_getstring(0, 2)),
+				 errdetail("A through model may hold extra columns, never relations.")));
+}
+
+static char *
+describe_rel(OrmarRel *rel, bool reverse)
+{
+	char	   *model = get_rel_name(rel->model);
+
+	if (reverse)
+		return psprintf("The reverse side \"%s\" of relation \"%s.%s\"",
+						rel->related_name, model, rel->name);
+	return psprintf("Relation \"%s.%s\"", model, rel->name);
+}
+
+/*
+ * Build a relation whose target exists: check the reverse name, create the
+ * foreign key or the through table, the accessors and views, and record it.
+ */
+static void
+build_relation(OrmarRel *rel)
+{
+	OrmarModel	m,
+				t;
+	bool		self_ref = rel->model == rel->target;
+
+	ormar_model_info(rel->model, &m);
+	ormar_model_info(rel->target, &t);
+	ormar_check_not_through(rel->target);
+
+	if (!rel->skip_reverse)
+	{
+		if (self_ref && strcmp(rel->related_name, rel->name) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("name \"%s\" is already used on model \"%s\"", rel->name, m.name),
+					 errdetail("%s clashes with relation \"%s.%s\".",
+							   describe_rel(rel, true), m.name, rel->name),
+					 errhint("Set related_name on \"%s.%s\" to a name not used on model \"%s\".",
+							 m.name, rel->name, m.name)));
+		ormar_check_name_free(rel->target, rel->related_name, NULL,
+							  describe_rel(rel, true),
+							  psprintf("Set related_name on \"%s.%s\" to a name not used on model \"%s\".",
+									   m.name, rel->name, t.name));
+	}
+
+	if (rel->kind == ORMAR_FOREIGN_KEY)
+		ormar_ddl_fk_objects(rel, &m, &t);
+	else
+	{
+		if (rel->through_column == NULL)
+			rel->through_column = ormar_through_column_name(m.name, self_ref, false);
+		if (rel->through_reverse_column == NULL)
+			rel->through_reverse_column = ormar_through_column_name(t.name, self_ref, true);
+		if (strcmp(rel->through_column, rel->through_reverse_column) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("through columns of relation \"%s.%s\" are both named \"%s\"",
+							m.name, rel->name, rel->through_column),
+					 errhint("Set through_relation_name or through_reverse_relation_name.")));
+		ormar_ddl_through(rel, &m, &t);
+	}
+	ormar_ddl_generate(rel);
+	ormar_store_relation(rel);
+}
+
+/*
+ * Declare REL (model, name, kind, target_schema/target_name and options
+ * filled in): validate, then build it, or record it as pending when its
+ * target is not a model yet.
+ */
+void
+ormar_declare(OrmarRel *rel)
+{
+	OrmarModel	m;
+	Oid			nsp;
+	Oid			target = InvalidOid;
+	char	   *desc;
+
+	ormar_require_model(rel->model);
+	ormar_check_owner(rel->model);
+	ormar_check_not_through(rel->model);
+	ormar_model_info(rel->model, &m);
+
+	if (rel->name == NULL || rel->name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation name must not be empty")));
+	if (strlen(rel->name) >= NAMEDATALEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("relation name \"%s\" is longer than %d bytes", rel->name, NAMEDATALEN - 1)));
+	if (rel->related_name == NULL)
+		rel->related_name = ormar_default_related_name(m.name);
+	else if (rel->related_name[0] == '\0' || strlen(rel->related_name) >= NAMEDATALEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("related_name \"%s\" must have 1 to %d bytes",
+						rel->related_name, NAMEDATALEN - 1)));
+	if (rel->kind == ORMAR_FOREIGN_KEY)
+	{
+		if (rel->column_name == NULL)
+			rel->column_name = pstrdup(rel->name);
+		else if (rel->column_name[0] == '\0' || strlen(rel->column_name) >= NAMEDATALEN)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("column_name \"%s\" must have 1 to %d bytes",
+							rel->column_name, NAMEDATALEN - 1)));
+	}
+	else
+	{
+		if (rel->through_name == NULL)
+		{
+			rel->through_schema = pstrdup(m.schema);
+			rel->through_name = ormar_through_table_name(m.name, rel->name);
+		}
+		else
+			ormar_parse_target(rel->through_name, m.schema,
+							   &rel->through_schema, &rel->through_name);
+		if (rel->through_fields)
+		{
+			/* validate now, even if the relation stays pending */
+			ormar_parse_fields(rel->through_name, rel->through_schema,
+							   cstring_to_text(rel->through_fields));
+		}
+	}
+
+	desc = describe_rel(rel, false);
+	ormar_check_name_free(rel->model, rel->name,
+						  rel->kind == ORMAR_FOREIGN_KEY ? rel->column_name : NULL,
+						  desc, "Give the relation a name not used on the model.");
+	if (rel->kind == ORMAR_FOREIGN_KEY && strcmp(rel->column_name, rel->name) != 0)
+	{
+		OrmarEnd	end;
+
+		if (ormar_find_end(rel->model, rel->column_name, &end))
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_OBJECT),
+					 errmsg("column name \"%s\" is already a relation name on model \"%s\"",
+							rel->column_name, m.name),
+					 errhint("Choose another column_name.")));
+	}
+
+	nsp = get_namespace_oid(rel->target_schema, true);
+	if (OidIsValid(nsp))
+		target = get_relname_relid(rel->target_name, nsp);
+	if (OidIsValid(target) && ormar_is_model(target))
+	{
+		rel->target = target;
+		build_relation(rel);
+	}
+	else
+	{
+		rel->target = InvalidOid;
+		ormar_store_relation(rel);
+		ereport(NOTICE,
+				(errmsg("relation \"%s.%s\" is pending: model \"%s\" is not defined yet",
+						m.name, rel->name, rel->target_name),
+				 errdetail("It is built when model \"%s\" is defined or registered.",
+						   rel->target_name)));
+	}
+}
+
+/* Build every pending relation whose target is the new model MODEL. */
+int
+ormar_resolve_pending(Oid model)
+{
+	OrmarModel	m;
+	List	   *pending;
+	ListCell   *lc;
+
+	ormar_model_info(model, &m);
+	pending = ormar_pending_relations(m.schema, m.name);
+	foreach(lc, pending)
+	{
+		OrmarRel   *rel = lfirst(lc);
+
+		rel->target = model;
+		build_relation(rel);
+	}
+	return list_length(pending);
+}
+
+/*
+ * Drop the relations of MODEL and those of other models that target it
+ * (the latter only with CASCADE), keeping the data.
+ */
+void
+ormar_drop_relations_of_model(Oid model, bool cascade)
+{
+	List	   *incoming = ormar_relations_to(model);
+	List	   *own = ormar_relations_from(model);
+	ListCell   *lc;
+	StringInfoData others;
+
+	initStringInfo(&others);
+	foreach(lc, incoming)
+	{
+		OrmarRel   *rel = lfirst(lc);
+
+		if (rel->model != model)
+			appendStringInfo(&others, "%s\"%s.%s\"", others.len ? ", " : "",
+							 get_rel_name(rel->model), rel->name);
+	}
+	if (others.len > 0 && !cascade)
+		ereport(ERROR,
+				(errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+				 errmsg("cannot drop model \"%s\" because other models' relations target it",
+						get_rel_name(model)),
+				 errdetail("Relations targeting it: %s.", others.data),
+				 errhint("Use cascade => true to drop them too.")));
+
+	foreach(lc, list_concat(own, incoming))
+	{
+		OrmarRel   *rel = lfirst(lc);
+
+		/* a self-reference appears in both lists; drop it once */
+		if (ormar_get_relation(rel->model, rel->name) == NULL)
+			continue;
+		ormar_ddl_drop_relation_objects(rel, false);
+		ormar_delete_relation(rel);
+	}
+}
+
+static char *
+opt_text(FunctionCallInfo fcinfo, int argno)
+{
+	return PG_ARGISNULL(argno) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(argno));
+}
+
+static bool
+opt_bool_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
+{
+	ormar_require_arg(fcinfo, argno, argname);
+	return PG_GETARG_BOOL(argno);
+}
+
+static Datum
+foreign_key_impl(FunctionCallInfo fcinfo)
+{
+	OrmarRel   *rel = palloc0(sizeof(OrmarRel));
+	OrmarModel	m;
+	char	   *target;
+
+	ormar_require_arg(fcinfo, 0, "model");
+	ormar_require_arg(fcinfo, 1, "name");
+	rel->model = PG_GETARG_OID(0);
+	rel->kind = ORMAR_FOREIGN_KEY;
+	rel->name = opt_text(fcinfo, 1);
+	target = opt_text(fcinfo, 2);
+	rel->related_name = opt_text(fcinfo, 3);
+	rel->nullable = opt_bool_arg(fcinfo, 4, "nullable");
+	rel->one_to_one = opt_bool_arg(fcinfo, 5, "one_to_one");
+	rel->ondelete = ormar_upper_action(opt_text(fcinfo, 6), "ondelete");
+	rel->onupdate = ormar_upper_action(opt_text(fcinfo, 7), "onupdate");
+	rel->column_name = opt_text(fcinfo, 8);
+	rel->skip_reverse = opt_bool_arg(fcinfo, 9, "skip_reverse");
+
+	ormar_require_model(rel->model);
+	ormar_model_info(rel->model, &m);
+	if (target == NULL)
+	{
+		rel->target_schema = m.schema;
+		rel->target_name = rel->name;
+	}
+	else
+		ormar_parse_target(target, m.schema, &rel->target_schema, &rel->target_name);
+	ormar_declare(rel);
+	PG_RETURN_VOID();
+}
+
+Datum
+ormar_foreign_key(PG_FUNCTION_ARGS)
+{
+	return ormar_run_ddl_api(foreign_key_impl, fcinfo);
+}
+
+static Datum
+many_to_many_impl(FunctionCallInfo fcinfo)
+{
+	OrmarRel   *rel = palloc0(sizeof(OrmarRel));
+	OrmarModel	m;
+
+	ormar_require_arg(fcinfo, 0, "model");
+	ormar_require_arg(fcinfo, 1, "name");
+	ormar_require_arg(fcinfo, 2, "target");
+	rel->model = PG_GETARG_OID(0);
+	rel->kind = ORMAR_MANY_TO_MANY;
+	rel->name = opt_text(fcinfo, 1);
+	rel->nullable = true;
+	rel->through_name = opt_text(fcinfo, 3);
+	rel->related_name = opt_text(fcinfo, 4);
+	rel->through_column = opt_text(fcinfo, 5);
+	rel->through_reverse_column = opt_text(fcinfo, 6);
+	if (!PG_ARGISNULL(7))
+		rel->through_fields = text_to_cstring(PG_GETARG_TEXT_PP(7));
+	rel->skip_reverse = opt_bool_arg(fcinfo, 8, "skip_reverse");
+
+	ormar_require_model(rel->model);
+	ormar_model_info(rel->model, &m);
+	ormar_parse_target(opt_text(fcinfo, 2), m.schema, &rel->target_schema, &rel->target_name);
+	ormar_declare(rel);
+	PG_RETURN_VOID();
+}
+
+Datum
+ormar_many_to_many(PG_FUNCTION_ARGS)
+{
+	return ormar_run_ddl_api(many_to_many_impl, fcinfo);
+}
+
+static Datum
+drop_relation_impl(FunctionCallInfo fcinfo)
+{
+	Oid			model;
+	char	   *name;
+	bool		drop_data;
+	OrmarRel   *rel;
+
+	ormar_require_arg(fcinfo, 0, "model");
+	ormar_require_arg(fcinfo, 1, "name");
+	model = PG_GETARG_OID(0);
+	name = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	drop_data = opt_bool_arg(fcinfo, 2, "drop_data");
+
+	ormar_require_model(model);
+	rel = ormar_get_relation(model, name);
+	if (rel == NULL)
+	{
+		OrmarEnd	end;
+
+		if (ormar_find_end(model, name, &end))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("\"%s\" is the reverse side of relation \"%s.%s\"",
+							name, get_rel_name(end.rel->model), end.rel->name),
+					 errhint("Drop the relation from model \"%s\".", get_rel_name(end.rel->model))));
+		ormar_lookup_end(model, name, &end);	/* reports the unknown relation */
+	}
+	ormar_check_owner(model);
+	ormar_ddl_drop_relation_objects(rel, drop_data);
+	ormar_delete_relation(rel);
+	PG_RETURN_VOID();
+}
+
+Datum
+ormar_drop_relation(PG_FUNCTION_ARGS)
+{
+	return ormar_run_ddl_api(drop_relation_impl, fcinfo);
+}
+
+static Datum
+update_forward_refs_impl(FunctionCallInfo fcinfo)
+{
+	Oid			model;
+	List	   *rels;
+	ListCell   *lc;
+	int			built = 0;
+	StringInfoData still;
+
+	ormar_require_arg(fcinfo, 0, "model");
+	model = PG_GETARG_OID(0);
+	ormar_require_model(model);
+	ormar_check_owner(model);
+
+	rels = ormar_relations_from(model);
+	initStringInfo(&still);
+	foreach(lc, rels)
+	{
+		OrmarRel   *rel = lfirst(lc);
+		Oid			nsp,
+					target = InvalidOid;
+
+		if (OidIsValid(rel->target))
+			continue;
+		nsp = get_namespace_oid(rel->target_schema, true);
+		if (OidIsValid(nsp))
+			target = get_relname_relid(rel->target_name, nsp);
+		if (OidIsValid(target) && ormar_is_model(target))
+		{
+			rel->target = target;
+			build_relation(rel);
+			built++;
+		}
+		else
+			appendStringInfo(&still, "%s\"%s\" (model \"%s\")", still.len ? ", " : "",
+							 rel->name, rel->target_name);
+	}
+	if (still.len > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("model \"%s\" still has pending relations", get_rel_name(model)),
+				 errdetail("Pending: %s.", still.data),
+				 errhint("Define the missing models first.")));
+	PG_RETURN_INT32(built);
+}
+
+Datum
+ormar_update_forward_refs(PG_FUNCTION_ARGS)
+{
+	return ormar_run_ddl_api(update_forward_refs_impl, fcinfo);
+}

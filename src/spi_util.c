@@ -1,0 +1,249 @@
+/*-------------------------------------------------------------------------
+ * spi_util.c
+ *	  The one small layer over SPI: statements run through plans kept for
+ *	  the life of the backend (as ri_triggers.c does), generated DDL checked
+ *	  to be a single statement before it runs, and the user switch that lets
+ *	  SECURITY INVOKER functions write the extension's own catalog.
+ *
+ * Plans are keyed by the statement text and argument types.  Generated
+ * statements name tables and columns by their current names, so a rename
+ * yields a different text and therefore a fresh plan; the plancache itself
+ * revalidates a kept plan when the objects it uses change.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "common/hashfn.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "parser/parser.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+#include "catalog/pg_class.h"
+
+#include "spi_util.h"
+
+#define ORMAR_MAX_PLANS 2048
+
+typedef struct PlanKey
+{
+	uint64		hash;			/* of text and argument types */
+} PlanKey;
+
+typedef struct PlanEntry
+{
+	PlanKey		key;
+	char	   *sql;			/* in PlanMemory, to rule out collisions */
+	int			nargs;
+	Oid			argtypes[FUNC_MAX_ARGS];
+	SPIPlanPtr	plan;
+} PlanEntry;
+
+static HTAB *plan_cache = NULL;
+static MemoryContext PlanMemory = NULL;
+
+static void
+init_plan_cache(void)
+{
+	HASHCTL		ctl;
+
+	PlanMemory = AllocSetContextCreate(CacheMemoryContext,
+									   "ormar_pg plan texts",
+									   ALLOCSET_SMALL_SIZES);
+	ctl.keysize = sizeof(PlanKey);
+	ctl.entrysize = sizeof(PlanEntry);
+	ctl.hcxt = PlanMemory;
+	plan_cache = hash_create("ormar_pg plans", 256, &ctl,
+							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/*
+ * Forget every kept plan.  Called when the cache grows past its bound (old
+ * texts of renamed objects accumulate) and from the catalog callback.
+ */
+void
+ormar_reset_plans(void)
+{
+	HASH_SEQ_STATUS status;
+	PlanEntry  *entry;
+
+	if (plan_cache == NULL)
+		return;
+	hash_seq_init(&status, plan_cache);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		if (entry->plan)
+			SPI_freeplan(entry->plan);
+	}
+	hash_destroy(plan_cache);
+	MemoryContextDelete(PlanMemory);
+	plan_cache = NULL;
+	PlanMemory = NULL;
+}
+
+static SPIPlanPtr
+cached_plan(const char *sql, int nargs, Oid *argtypes)
+{
+	PlanKey		key;
+	PlanEntry  *entry;
+	bool		found;
+	size_t		len = strlen(sql);
+	SPIPlanPtr	plan;
+
+	Assert(nargs <= FUNC_MAX_ARGS);
+	if (plan_cache == NULL)
+		init_plan_cache();
+	else if (hash_get_num_entries(plan_cache) >= ORMAR_MAX_PLANS)
+	{
+		ormar_reset_plans();
+		init_plan_cache();
+	}
+
+	key.hash = hash_bytes_extended((const unsigned char *) sql, len, 0);
+	if (nargs > 0)
+		key.hash = hash_combine64(key.hash,
+								  hash_bytes_extended((const unsigned char *) argtypes,
+													  nargs * sizeof(Oid), 0));
+
+	entry = hash_search(plan_cache, &key, HASH_ENTER, &found);
+	if (found && entry->plan != NULL &&
+		entry->nargs == nargs &&
+		memcmp(entry->argtypes, argtypes, nargs * sizeof(Oid)) == 0 &&
+		strcmp(entry->sql, sql) == 0 &&
+		SPI_plan_is_valid(entry->plan))
+		return entry->plan;
+
+	if (found)
+	{
+		/* stale, invalid or a hash collision: start this entry afresh */
+		if (entry->plan)
+			SPI_freeplan(entry->plan);
+		if (entry->sql)
+			pfree(entry->sql);
+	}
+	entry->plan = NULL;
+	entry->sql = NULL;
+
+	plan = SPI_prepare(sql, nargs, argtypes);
+	if (plan == NULL)
+	{
+		hash_search(plan_cache, &key, HASH_REMOVE, NULL);
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s",
+			 sql, SPI_result_code_string(SPI_result));
+	}
+	SPI_keepplan(plan);
+	entry->plan = plan;
+	entry->sql = MemoryContextStrdup(PlanMemory, sql);
+	entry->nargs = nargs;
+	if (nargs > 0)
+		memcpy(entry->argtypes, argtypes, nargs * sizeof(Oid));
+	return plan;
+}
+
+/*
+ * Execute SQL with parameters through a kept plan.  Returns the SPI result
+ * code after checking it is not an error; rows are in SPI_tuptable.
+ */
+int
+ormar_exec(const char *sql, int nargs, Oid *argtypes, Datum *values,
+		   const char *nulls, bool read_only, long count)
+{
+	SPIPlanPtr	plan = cached_plan(sql, nargs, argtypes);
+	int			rc;
+
+	rc = SPI_execute_plan(plan, values, nulls, read_only, count);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
+			 sql, SPI_result_code_string(rc));
+	return rc;
+}
+
+/*
+ * Run a piece of generated DDL.  Every identifier in it was quoted and every
+ * user-supplied expression checked, but as a last line of defence the text
+ * must parse as exactly one statement: nothing smuggled in can run.
+ */
+void
+ormar_ddl(const char *sql)
+{
+	List	   *parsed = raw_parser(sql, RAW_PARSE_DEFAULT);
+	int			rc;
+
+	if (list_length(parsed) != 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("generated statement is not a single SQL command"),
+				 errdetail("Statement: %s", sql)));
+
+	rc = SPI_execute(sql, false, 0);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute failed for \"%s\": %s",
+			 sql, SPI_result_code_string(rc));
+}
+
+Datum
+ormar_getdatum(uint64 row, int col, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc,
+						 col, isnull);
+}
+
+/* Text form of a column, palloc'd in the caller's context (NULL if null). */
+char *
+ormar_getstring(uint64 row, int col)
+{
+	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
+}
+
+Oid
+ormar_getoid(uint64 row, int col)
+{
+	bool		isnull;
+	Datum		d = ormar_getdatum(row, col, &isnull);
+
+	return isnull ? InvalidOid : DatumGetObjectId(d);
+}
+
+bool
+ormar_getbool(uint64 row, int col)
+{
+	bool		isnull;
+	Datum		d = ormar_getdatum(row, col, &isnull);
+
+	return isnull ? false : DatumGetBool(d);
+}
+
+/*
+ * The catalog tables belong to the extension's owner and are read-only for
+ * everybody else; the API functions run as the caller.  For the duration of
+ * a catalog write we act as the catalog's owner, exactly as ri_triggers.c
+ * acts as a table's owner for its checks.  Transaction abort restores the
+ * user if an error intervenes.
+ */
+void
+ormar_as_catalog_owner(Oid *save_userid, int *save_sec)
+{
+	Oid			nsp = get_namespace_oid("ormar", false);
+	Oid			relid = get_relname_relid("relation", nsp);
+	HeapTuple	tup;
+	Oid			owner;
+
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+
+	GetUserIdAndSecContext(save_userid, save_sec);
+	SetUserIdAndSecContext(owner, *save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+}
+
+void
+ormar_restore_user(Oid save_userid, int save_sec)
+{
+	SetUserIdAndSecContext(save_userid, save_sec);
+}

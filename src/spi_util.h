@@ -1,0 +1,32 @@
+/*-------------------------------------------------------------------------
+ * spi_util.h
+ *	  The one small layer over SPI used by every part of ormar_pg.
+ *-------------------------------------------------------------------------
+ */
+#ifndef ORMAR_SPI_UTIL_H
+#define ORMAR_SPI_UTIL_H
+
+#include "postgres.h"
+#include "executor/spi.h"
+
+/* Run a statement through a plan cached per backend, keyed by its text. */
+extern int	ormar_exec(const char *sql, int nargs, Oid *argtypes,
+					   Datum *values, const char *nulls, bool read_only,
+					   long count);
+
+/* Run one generated DDL statement (refused unless it parses as exactly one). */
+extern void ormar_ddl(const char *sql);
+
+/* Value of column COL of row ROW of SPI_tuptable, or NULL-flagged. */
+extern Datum ormar_getdatum(uint64 row, int col, bool *isnull);
+extern char *ormar_getstring(uint64 row, int col);
+extern Oid	ormar_getoid(uint64 row, int col);
+extern bool ormar_getbool(uint64 row, int col);
+
+/* Switch to the catalog owner for a catalog write, and back. */
+extern void ormar_as_catalog_owner(Oid *save_userid, int *save_sec);
+extern void ormar_restore_user(Oid save_userid, int save_sec);
+
+extern void ormar_reset_plans(void);
+
+#endif
