@@ -21,7 +21,7 @@ EXTENSION = ormar_pg
 DATA = ormar_pg--0.1.0.sql
 PGFILEDESC = "ormar_pg - ormar relation model in PostgreSQL"
 
-REGRESS = models foreign_keys accessors proxies errors
+REGRESS = models foreign_keys accessors proxies errors many_to_many
 REGRESS_OPTS = --inputdir=. --outputdir=results
 ISOLATION =
 ISOLATION_OPTS = --inputdir=. --outputdir=results

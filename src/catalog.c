@@ -98,7 +98,7 @@ ormar_is_model(Oid relid)
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
 
 	ormar_exec("SELECT 1 FROM ormar.model WHERE model OPERATOR(pg_catalog.=) $1",
-			   1, argtypes, values, NULL, true, 1);
+			   1, argtypes, values, NULL, false, 1);
 	return SPI_processed > 0;
 }
 
@@ -208,7 +208,7 @@ ormar_get_relation(Oid model, const char *name)
 	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
 			   " WHERE model OPERATOR(pg_catalog.=) $1"
 			   " AND name OPERATOR(pg_catalog.=) $2",
-			   2, argtypes, values, NULL, true, 1);
+			   2, argtypes, values, NULL, false, 1);
 	return SPI_processed > 0 ? rel_from_row(0) : NULL;
 }
 
@@ -221,7 +221,7 @@ ormar_relations_from(Oid model)
 
 	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
 			   " WHERE model OPERATOR(pg_catalog.=) $1 ORDER BY name",
-			   1, argtypes, values, NULL, true, 0);
+			   1, argtypes, values, NULL, false, 0);
 	return rels_from_result();
 }
 
@@ -234,7 +234,7 @@ ormar_relations_to(Oid target)
 
 	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
 			   " WHERE target OPERATOR(pg_catalog.=) $1 ORDER BY model, name",
-			   1, argtypes, values, NULL, true, 0);
+			   1, argtypes, values, NULL, false, 0);
 	return rels_from_result();
 }
 
@@ -249,7 +249,7 @@ ormar_relations_touching(Oid relid)
 			   " WHERE model OPERATOR(pg_catalog.=) $1"
 			   " OR target OPERATOR(pg_catalog.=) $1"
 			   " OR through OPERATOR(pg_catalog.=) $1 ORDER BY model, name",
-			   1, argtypes, values, NULL, true, 0);
+			   1, argtypes, values, NULL, false, 0);
 	return rels_from_result();
 }
 
@@ -265,7 +265,7 @@ ormar_pending_relations(const char *schema, const char *name)
 	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
 			   " WHERE target IS NULL AND target_schema OPERATOR(pg_catalog.=) $1"
 			   " AND target_name OPERATOR(pg_catalog.=) $2 ORDER BY model, name",
-			   2, argtypes, values, NULL, true, 0);
+			   2, argtypes, values, NULL, false, 0);
 	return rels_from_result();
 }
 
@@ -273,7 +273,7 @@ List *
 ormar_all_relations(void)
 {
 	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation ORDER BY model, name",
-			   0, NULL, NULL, NULL, true, 0);
+			   0, NULL, NULL, NULL, false, 0);
 	return rels_from_result();
 }
 
@@ -451,7 +451,7 @@ ormar_find_end(Oid model, const char *name, OrmarEnd *end)
 			   "SELECT " REL_COLUMNS ", true FROM ormar.relation"
 			   " WHERE target OPERATOR(pg_catalog.=) $1"
 			   " AND related_name OPERATOR(pg_catalog.=) $2 AND NOT skip_reverse",
-			   2, argtypes, values, NULL, true, 1);
+			   2, argtypes, values, NULL, false, 1);
 	if (SPI_processed == 0)
 		return false;
 	reverse = DatumGetBool(ormar_getdatum(0, REL_NCOLUMNS + 1, &isnull));
@@ -503,7 +503,7 @@ ormar_relation_names(Oid model)
 			   " SELECT related_name FROM ormar.relation"
 			   " WHERE target OPERATOR(pg_catalog.=) $1 AND NOT skip_reverse) s"
 			   " ORDER BY name COLLATE \"C\"",
-			   1, argtypes, values, NULL, true, 0);
+			   1, argtypes, values, NULL, false, 0);
 	initStringInfo(&buf);
 	for (uint64 i = 0; i < SPI_processed; i++)
 		appendStringInfo(&buf, "%s%s", i > 0 ? ", " : "", ormar_getstring(i, 1));
@@ -556,7 +556,7 @@ ormar_relations_touching_any(Datum oids)
 			   " OR target::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
 			   " OR through::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
 			   " ORDER BY model, name",
-			   1, argtypes, &oids, NULL, true, 0);
+			   1, argtypes, &oids, NULL, false, 0);
 	return rels_from_result();
 }
 

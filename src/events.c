@@ -151,7 +151,7 @@ on_ddl_end(FunctionCallInfo fcinfo)
 	/* the tables this command changed */
 	ormar_exec("SELECT DISTINCT objid FROM pg_catalog.pg_event_trigger_ddl_commands()"
 			   " WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass",
-			   0, NULL, NULL, NULL, true, 0);
+			   0, NULL, NULL, NULL, false, 0);
 	{
 		List	   *relids = NIL;
 
@@ -208,7 +208,7 @@ on_sql_drop(FunctionCallInfo fcinfo)
 			   " WHERE objsubid OPERATOR(pg_catalog.=) 0"
 			   " AND classid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.pg_class'::pg_catalog.regclass,"
 			   " 'pg_catalog.pg_proc'::pg_catalog.regclass])",
-			   0, NULL, NULL, NULL, true, 0);
+			   0, NULL, NULL, NULL, false, 0);
 	n = (int) SPI_processed;
 	if (n == 0)
 		return (Datum) 0;

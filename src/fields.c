@@ -42,14 +42,14 @@ json_pairs(const char *json, int *npairs)
 	JsonPair   *pairs;
 
 	values[0] = CStringGetTextDatum(json);
-	ormar_exec("SELECT pg_catalog.json_typeof($1)", 1, argtypes, values, NULL, true, 1);
+	ormar_exec("SELECT pg_catalog.json_typeof($1)", 1, argtypes, values, NULL, false, 1);
 	if (strcmp(ormar_getstring(0, 1), "object") != 0)
 		return NULL;
 
 	ormar_exec("SELECT key, pg_catalog.json_typeof(value),"
 			   " value OPERATOR(pg_catalog.#>>) '{}'::pg_catalog.text[], value::pg_catalog.text"
 			   " FROM pg_catalog.json_each($1)",
-			   1, argtypes, values, NULL, true, 0);
+			   1, argtypes, values, NULL, false, 0);
 	*npairs = (int) SPI_processed;
 	pairs = palloc0(sizeof(JsonPair) * (SPI_processed + 1));
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -336,7 +336,7 @@ parse_field(const char *model, const char *schema, JsonPair *fp)
 				rel->through_fields = p->raw;
 			}
 			else
-				field_error(model, f->name, "Unknown option \"%s\" for a %s field.", k, f->type);
+				field_error(model, f->name, "Unknown option \"%s\" for field type %s.", k, f->type);
 		}
 		else if (strcmp(k, "primary_key") == 0)
 			f->primary_key = opt_bool(model, f->name, p);
@@ -372,7 +372,7 @@ parse_field(const char *model, const char *schema, JsonPair *fp)
 				 (strcmp(f->type, "DateTime") == 0 || strcmp(f->type, "Time") == 0))
 			timezone = opt_bool(model, f->name, p);
 		else
-			field_error(model, f->name, "Unknown option \"%s\" for a %s field.", k, f->type);
+			field_error(model, f->name, "Unknown option \"%s\" for field type %s.", k, f->type);
 	}
 
 	if (f->rel)

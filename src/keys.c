@@ -100,6 +100,9 @@ key_mismatch(const char *argname, Oid from, OrmarModel *model, const char *detai
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 from == UNKNOWNOID ?
+			 errmsg("%s does not match the primary key of model \"%s\"",
+					argname, model->name) :
 			 errmsg("%s of type %s does not match the primary key of model \"%s\"",
 					argname, format_type_be(from), model->name),
 			 detail ? errdetail("%s", detail) : 0,

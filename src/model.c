@@ -222,13 +222,13 @@ define_models_impl(FunctionCallInfo fcinfo)
 	schema = creation_schema();
 
 	values[0] = PG_GETARG_DATUM(0);
-	ormar_exec("SELECT pg_catalog.json_typeof($1)", 1, argtypes, values, NULL, true, 1);
+	ormar_exec("SELECT pg_catalog.json_typeof($1)", 1, argtypes, values, NULL, false, 1);
 	if (strcmp(ormar_getstring(0, 1), "object") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("models must be a json object of model name to fields")));
 	ormar_exec("SELECT key, value::pg_catalog.text FROM pg_catalog.json_each($1)",
-			   1, argtypes, values, NULL, true, 0);
+			   1, argtypes, values, NULL, false, 0);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		names = lappend(names, ormar_getstring(i, 1));

@@ -49,7 +49,7 @@ ormar_check_not_through(Oid model)
 
 	ormar_exec("SELECT model::pg_catalog.text, name FROM ormar.relation"
 			   " WHERE through OPERATOR(pg_catalog.=) $1",
-			   1, argtypes, values, NULL, true, 1);
+			   1, argtypes, values, NULL, false, 1);
 	if (SPI_processed > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
