@@ -21,6 +21,7 @@
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
@@ -378,6 +379,27 @@ ormar_ddl_drop_generated(OrmarRel *rel)
 }
 
 /*
+ * The constraint and index of foreign key REL, where they still exist (a
+ * user's DROP ... CASCADE may have taken them already).
+ */
+void
+ormar_ddl_drop_fk(OrmarRel *rel)
+{
+	Oid			nsp;
+
+	if (get_rel_name(rel->model) == NULL)
+		return;
+	if (rel->constraint_name &&
+		OidIsValid(get_relation_constraint_oid(rel->model, rel->constraint_name, true)))
+		ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", ormar_qualified_rel(rel->model),
+						   quoted_ident(rel->constraint_name)));
+	nsp = get_rel_namespace(rel->model);
+	if (rel->index_name && OidIsValid(get_relname_relid(rel->index_name, nsp)))
+		ormar_ddl(psprintf("DROP INDEX %s",
+						   quote_qualified_identifier(get_namespace_name(nsp), rel->index_name)));
+}
+
+/*
  * Everything generated for REL: accessors, views, and for a foreign key the
  * constraint and index; with DROP_DATA also the column, or for a
  * many-to-many the through table if the relation created it (or else its
@@ -392,18 +414,10 @@ ormar_ddl_drop_relation_objects(OrmarRel *rel, bool drop_data)
 
 	if (rel->kind == ORMAR_FOREIGN_KEY)
 	{
-		char	   *table = ormar_qualified_rel(rel->model);
-
-		if (rel->constraint_name)
-			ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
-							   table, quoted_ident(rel->constraint_name)));
-		if (rel->index_name)
-			ormar_ddl(psprintf("DROP INDEX IF EXISTS %s",
-							   quote_qualified_identifier(get_namespace_name(get_rel_namespace(rel->model)),
-														  rel->index_name)));
+		ormar_ddl_drop_fk(rel);
 		if (drop_data && get_attnum(rel->model, rel->column_name) != InvalidAttrNumber)
 			ormar_ddl(psprintf("ALTER TABLE %s DROP COLUMN %s",
-							   table, quoted_ident(rel->column_name)));
+							   ormar_qualified_rel(rel->model), quoted_ident(rel->column_name)));
 	}
 	else if (OidIsValid(rel->through) && get_rel_name(rel->through) != NULL)
 	{

@@ -16,6 +16,7 @@ extern void ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t);
 extern void ormar_ddl_generate(OrmarRel *rel);
 extern void ormar_ddl_drop_generated(OrmarRel *rel);
 extern void ormar_ddl_drop_views(OrmarRel *rel);
+extern void ormar_ddl_drop_fk(OrmarRel *rel);
 extern void ormar_ddl_drop_relation_objects(OrmarRel *rel, bool drop_data);
 extern List *ormar_through_extra_columns(OrmarRel *rel);
 

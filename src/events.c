@@ -223,16 +223,8 @@ on_sql_drop(FunctionCallInfo fcinfo)
 		OrmarRel   *rel = lfirst(lc);
 
 		ormar_ddl_drop_generated(rel);
-		if (rel->kind == ORMAR_FOREIGN_KEY && OidIsValid(rel->target) &&
-			get_rel_name(rel->model) != NULL)
-		{
-			ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s",
-							   ormar_qualified_rel(rel->model),
-							   quote_identifier(rel->constraint_name)));
-			ormar_ddl(psprintf("DROP INDEX IF EXISTS %s",
-							   quote_qualified_identifier(get_namespace_name(get_rel_namespace(rel->model)),
-														  rel->index_name)));
-		}
+		if (rel->kind == ORMAR_FOREIGN_KEY && OidIsValid(rel->target))
+			ormar_ddl_drop_fk(rel);
 	}
 	ormar_forget_dropped(PointerGetDatum(arr));
 	return (Datum) 0;
