@@ -15,7 +15,8 @@ OBJS = \
 	src/keys.o \
 	src/proxy.o \
 	src/mutate.o \
-	src/events.o
+	src/events.o \
+	src/eager.o
 
 EXTENSION = ormar_pg
 DATA = ormar_pg--0.1.0.sql

@@ -257,3 +257,10 @@ CREATE EVENT TRIGGER ormar_ddl_end ON ddl_command_end
     EXECUTE FUNCTION ormar._on_ddl_end();
 CREATE EVENT TRIGGER ormar_sql_drop ON sql_drop
     EXECUTE FUNCTION ormar._on_sql_drop();
+
+CREATE FUNCTION ormar.traverse(model regclass, pk "any", relation text,
+    max_depth integer DEFAULT NULL)
+RETURNS TABLE(depth integer, node jsonb)
+AS 'MODULE_PATHNAME', 'ormar_traverse' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.traverse(regclass, "any", text, integer) IS
+    'rows reached from row PK along self-referencing RELATION, breadth first, each once, with their depth';
