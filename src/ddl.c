@@ -38,6 +38,7 @@
 #include "ddl.h"
 #include "fields.h"
 #include "naming.h"
+#include "ormar_pg.h"
 #include "spi_util.h"
 
 /*
@@ -488,6 +489,13 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 
 		has_pk = OidIsValid(RelationGetPrimaryKeyIndex(r));
 		relation_close(r, AccessShareLock);
+		if (ormar_is_model(relid) && ormar_relations_from(relid) != NIL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+					 errmsg("model \"%s\" cannot be the through table of relation \"%s.%s\"",
+							rel->through_name, m->name, rel->name),
+					 errdetail("A through model may hold extra columns, never relations.")));
+		ormar_check_owner(relid);
 		if (rel->through_fields)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -523,9 +531,12 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 					 qualified, c2, c1);
 	ormar_ddl(sql.data);
 
-	resetStringInfo(&sql);
-	appendStringInfo(&sql, "COMMENT ON TABLE %s IS %s", qualified,
-					 quote_literal_cstr(psprintf("ormar_pg: through table of relation %s.%s",
-												 m->name, rel->name)));
-	ormar_ddl(sql.data);
+	if (rel->through_created)
+	{
+		resetStringInfo(&sql);
+		appendStringInfo(&sql, "COMMENT ON TABLE %s IS %s", qualified,
+						 quote_literal_cstr(psprintf("ormar_pg: through table of relation %s.%s",
+													 m->name, rel->name)));
+		ormar_ddl(sql.data);
+	}
 }
