@@ -83,11 +83,10 @@ parse_spec(const char *name, const char *schema, text *fields)
 static char *
 fk_column_type(ModelSpec *spec, OrmarField *f, List *batch)
 {
-	Oid			nsp = get_namespace_oid(f->rel->target_schema, true);
-	Oid			target = OidIsValid(nsp) ? get_relname_relid(f->rel->target_name, nsp) : InvalidOid;
+	Oid			target = ormar_target_model(f->rel->target_schema, f->rel->target_name);
 	ListCell   *lc;
 
-	if (OidIsValid(target) && ormar_is_model(target))
+	if (OidIsValid(target))
 	{
 		OrmarModel	t;
 

@@ -23,5 +23,6 @@ extern void ormar_declare(OrmarRel *rel);
 extern int	ormar_resolve_pending(Oid model);
 extern void ormar_drop_relations_of_model(Oid model, bool cascade);
 extern void ormar_check_not_through(Oid model);
+extern Oid	ormar_target_model(const char *schema, const char *name);
 
 #endif

@@ -40,6 +40,16 @@ ormar_check_owner(Oid relid)
 		aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, get_rel_name(relid));
 }
 
+/* The model named SCHEMA.NAME, or InvalidOid if there is none (yet). */
+Oid
+ormar_target_model(const char *schema, const char *name)
+{
+	Oid			nsp = get_namespace_oid(schema, true);
+	Oid			relid = OidIsValid(nsp) ? get_relname_relid(name, nsp) : InvalidOid;
+
+	return OidIsValid(relid) && ormar_is_model(relid) ? relid : InvalidOid;
+}
+
 /* 42P16 if MODEL is the through table of a many-to-many relation. */
 void
 ormar_check_not_through(Oid model)
@@ -129,8 +139,7 @@ void
 ormar_declare(OrmarRel *rel)
 {
 	OrmarModel	m;
-	Oid			nsp;
-	Oid			target = InvalidOid;
+	Oid			target;
 	char	   *desc;
 
 	ormar_require_model(rel->model);
@@ -197,10 +206,8 @@ ormar_declare(OrmarRel *rel)
 					 errhint("Choose another column_name.")));
 	}
 
-	nsp = get_namespace_oid(rel->target_schema, true);
-	if (OidIsValid(nsp))
-		target = get_relname_relid(rel->target_name, nsp);
-	if (OidIsValid(target) && ormar_is_model(target))
+	target = ormar_target_model(rel->target_schema, rel->target_name);
+	if (OidIsValid(target))
 	{
 		rel->target = target;
 		build_relation(rel);
@@ -424,15 +431,12 @@ update_forward_refs_impl(FunctionCallInfo fcinfo)
 	foreach(lc, rels)
 	{
 		OrmarRel   *rel = lfirst(lc);
-		Oid			nsp,
-					target = InvalidOid;
+		Oid			target;
 
 		if (OidIsValid(rel->target))
 			continue;
-		nsp = get_namespace_oid(rel->target_schema, true);
-		if (OidIsValid(nsp))
-			target = get_relname_relid(rel->target_name, nsp);
-		if (OidIsValid(target) && ormar_is_model(target))
+		target = ormar_target_model(rel->target_schema, rel->target_name);
+		if (OidIsValid(target))
 		{
 			rel->target = target;
 			build_relation(rel);
