@@ -496,6 +496,20 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 							rel->through_name, m->name, rel->name),
 					 errdetail("A through model may hold extra columns, never relations.")));
 		ormar_check_owner(relid);
+		{
+			Oid			argtypes[1] = {REGCLASSOID};
+			Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+			ormar_exec("SELECT model::pg_catalog.text, name FROM ormar.relation"
+					   " WHERE through OPERATOR(pg_catalog.=) $1",
+					   1, argtypes, values, NULL, false, 1);
+			if (SPI_processed > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+						 errmsg("table \"%s\" is already the through table of relation \"%s.%s\"",
+								rel->through_name, ormar_getstring(0, 1), ormar_getstring(0, 2)),
+						 errhint("Give relation \"%s\" a through table of its own.", rel->name)));
+		}
 		if (rel->through_fields)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

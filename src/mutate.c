@@ -15,6 +15,7 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "nodes/value.h"
 #include "utils/lsyscache.h"
 
 #include "ddl.h"
@@ -342,6 +343,8 @@ update_through_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
+	List	   *extras = NIL;
+	ListCell   *lc;
 
 	ormar_require_arg(fcinfo, 3, "target_pk");
 	ormar_require_arg(fcinfo, 4, "data");
@@ -362,6 +365,8 @@ update_through_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 	initStringInfo(&vals);
 	data_columns(data, end->rel->through, "data", NULL, &cols, &vals);
 	initStringInfo(&set);
+	foreach(lc, ormar_through_extra_columns(end->rel))
+		extras = lappend(extras, makeString(lfirst(lc)));
 	it = JsonbIteratorInit(&data->root);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
 	{
@@ -370,10 +375,11 @@ update_through_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 		if (tok != WJB_KEY)
 			continue;
 		key = pnstrdup(v.val.string.val, v.val.string.len);
-		if (strcmp(key, end->through_self) == 0 || strcmp(key, end->through_other) == 0)
+		if (!list_member(extras, makeString(key)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("update_through cannot change link column \"%s\"", key)));
+					 errmsg("update_through cannot change column \"%s\"", key),
+					 errdetail("Only the extra columns of the through table can be changed, not its link columns or key.")));
 		appendStringInfo(&set, "%s%s = r.%s", set.len ? ", " : "",
 						 quote_identifier(key), quote_identifier(key));
 	}
