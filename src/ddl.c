@@ -487,6 +487,12 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 		bool		has_pk;
 		Relation	r = relation_open(relid, AccessShareLock);
 
+		if (rel->through_fields)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("through_fields cannot be given for existing through table \"%s\"",
+							rel->through_name),
+					 errhint("Add the columns to the through table itself.")));
 		has_pk = OidIsValid(RelationGetPrimaryKeyIndex(r));
 		relation_close(r, AccessShareLock);
 		if (ormar_is_model(relid) && ormar_relations_from(relid) != NIL)
@@ -510,12 +516,6 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 								rel->through_name, ormar_getstring(0, 1), ormar_getstring(0, 2)),
 						 errhint("Give relation \"%s\" a through table of its own.", rel->name)));
 		}
-		if (rel->through_fields)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("through_fields cannot be given for existing through table \"%s\"",
-							rel->through_name),
-					 errhint("Add the columns to the through table itself.")));
 		appendStringInfo(&sql, "ALTER TABLE %s ", qualified);
 		if (get_attnum(relid, rel->through_column) == InvalidAttrNumber)
 			appendStringInfo(&sql, "ADD COLUMN %s %s NOT NULL, ", c1, mtype);
