@@ -276,6 +276,10 @@ SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'cats', 'category',
     through => 'posts_categories', related_name => 'cat_posts',
     through_fields => '{"sort_order": {"type": "Integer"}}')$$);
 
+-- a through table already serving a relation cannot serve a second one: refused
+SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'cats', 'category',
+    through => 'posts_categories', related_name => 'cat_posts')$$);
+
 -- a through field that is a relation or a primary key: refused
 SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'cats', 'category',
     related_name => 'cat_posts',
@@ -529,6 +533,8 @@ SELECT ormar.update_through('auto.post', 2, 'categories', 3, '{"sort_order": 2}'
 -- a link column cannot be changed; an unknown key is refused
 SELECT * FROM m2m_try($$SELECT ormar.update_through('auto.post', 1, 'categories', 1, '{"post": 2}')$$);
 SELECT * FROM m2m_try($$SELECT ormar.update_through('auto.post', 1, 'categories', 1, '{"colour": 2}')$$);
+-- nor the through model's own key (posts_categories.id)
+SELECT * FROM m2m_try($$SELECT ormar.update_through('post', 1, 'categories', 1, '{"id": 99}')$$);
 SELECT * FROM auto.post_categories ORDER BY post, category;
 
 -- create_related with through values
