@@ -24,7 +24,7 @@ PGFILEDESC = "ormar_pg - ormar relation model in PostgreSQL"
 
 REGRESS = models foreign_keys accessors proxies errors many_to_many
 REGRESS_OPTS = --inputdir=. --outputdir=results
-ISOLATION =
+ISOLATION = concurrent_add add_vs_clear declare_declare
 ISOLATION_OPTS = --inputdir=. --outputdir=results
 
 PG_CPPFLAGS = -I$(srcdir)/src

@@ -54,6 +54,7 @@ COMMENT ON TABLE ormar.relation IS
 SELECT pg_catalog.pg_extension_config_dump('ormar.model', '');
 SELECT pg_catalog.pg_extension_config_dump('ormar.relation', '');
 
+GRANT USAGE ON SCHEMA ormar TO PUBLIC;
 REVOKE ALL ON ormar.model, ormar.relation FROM PUBLIC;
 GRANT SELECT ON ormar.model, ormar.relation TO PUBLIC;
 

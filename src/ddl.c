@@ -99,14 +99,17 @@ ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 						 rel->nullable ? "" : " NOT NULL");
 	else
 	{
-		Oid			coltype = get_atttype(m->relid, attnum);
+		Oid			coltype;
+		int32		coltypmod;
+		Oid			colcoll;
 
-		if (coltype != t->pk_type)
+		get_atttypetypmodcoll(m->relid, attnum, &coltype, &coltypmod, &colcoll);
+		if (coltype != t->pk_type || coltypmod != t->pk_typmod)
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
 					 errmsg("column \"%s\" of table \"%s\" is of type %s, but the key of model \"%s\" is of type %s",
-							rel->column_name, m->name, format_type_be(coltype),
-							t->name, format_type_be(t->pk_type)),
+							rel->column_name, m->name, format_type_with_typemod(coltype, coltypmod),
+							t->name, format_type_with_typemod(t->pk_type, t->pk_typmod)),
 					 errhint("Use column_name to give the relation another column, or change the column's type.")));
 		if (!rel->nullable)
 			appendStringInfo(&sql, "ALTER COLUMN %s SET NOT NULL, ",
@@ -126,6 +129,13 @@ ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 					 rel->one_to_one ? "UNIQUE " : "",
 					 quoted_ident(rel->index_name), m->qualified,
 					 quoted_ident(rel->column_name));
+	ormar_ddl(sql.data);
+
+	resetStringInfo(&sql);
+	appendStringInfo(&sql, "COMMENT ON INDEX %s IS %s",
+					 quote_qualified_identifier(m->schema, rel->index_name),
+					 quote_literal_cstr(psprintf("ormar_pg: index of foreign key of relation %s.%s",
+												 m->name, rel->name)));
 	ormar_ddl(sql.data);
 
 	resetStringInfo(&sql);

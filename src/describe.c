@@ -166,7 +166,8 @@ describe_default(Relation rel, AttrNumber attnum, Obj *f)
 
 	if (expr == NULL)
 		return;
-	stripped = strip_implicit_coercions(expr);
+	/* a constant with its length coercion folds to a Const; now() does not */
+	stripped = eval_const_expressions(NULL, expr);
 	if (IsA(stripped, Const) && !((Const *) stripped)->constisnull)
 	{
 		Const	   *c = (Const *) stripped;

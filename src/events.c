@@ -94,43 +94,6 @@ on_ddl_start(FunctionCallInfo fcinfo)
 	return (Datum) 0;
 }
 
-/* Do the columns REL needs still exist? */
-static bool
-key_columns_exist(OrmarRel *rel)
-{
-	if (rel->kind == ORMAR_FOREIGN_KEY)
-		return get_attnum(rel->model, rel->column_name) != InvalidAttrNumber;
-	return get_rel_name(rel->through) != NULL &&
-		get_attnum(rel->through, rel->through_column) != InvalidAttrNumber &&
-		get_attnum(rel->through, rel->through_reverse_column) != InvalidAttrNumber;
-}
-
-/* Bring REL up to date with its tables: names, generated objects. */
-static void
-refresh_relation(OrmarRel *rel)
-{
-	if (!OidIsValid(rel->target))
-		return;
-	if (!key_columns_exist(rel))
-	{
-		ereport(NOTICE,
-				(errmsg("dropping relation \"%s.%s\": its key column no longer exists",
-						get_rel_name(rel->model), rel->name)));
-		ormar_ddl_drop_relation_objects(rel, false);
-		ormar_delete_relation(rel);
-		return;
-	}
-	rel->target_name = get_rel_name(rel->target);
-	rel->target_schema = get_namespace_name(get_rel_namespace(rel->target));
-	if (OidIsValid(rel->through))
-	{
-		rel->through_name = get_rel_name(rel->through);
-		rel->through_schema = get_namespace_name(get_rel_namespace(rel->through));
-	}
-	ormar_ddl_generate(rel);
-	ormar_store_relation(rel);
-}
-
 static Datum
 on_ddl_end(FunctionCallInfo fcinfo)
 {
@@ -188,7 +151,7 @@ on_ddl_end(FunctionCallInfo fcinfo)
 		/* reread: a column rename above may have changed it */
 		rel = ormar_get_relation(rel->model, rel->name);
 		if (rel)
-			refresh_relation(rel);
+			ormar_refresh_relation(rel);
 	}
 	return (Datum) 0;
 }
@@ -236,7 +199,7 @@ run_event(OrmarApiFn fn, FunctionCallInfo fcinfo)
 {
 	if (ormar_ddl_depth > 0)
 		return (Datum) 0;
-	return ormar_run_ddl_api(fn, fcinfo);
+	return ormar_run_event(fn, fcinfo);
 }
 
 Datum

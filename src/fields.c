@@ -191,14 +191,23 @@ ormar_parse_target(const char *target, const char *default_schema,
 				 errmsg("model name \"%s\" is too long", target)));
 }
 
+static const char *const actions[] = {
+	"CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION"
+};
+
+bool
+ormar_valid_action(const char *action)
+{
+	for (int i = 0; i < lengthof(actions); i++)
+		if (pg_strcasecmp(action, actions[i]) == 0)
+			return true;
+	return false;
+}
+
 /* ondelete / onupdate, in any case, as the SQL keyword; 22023 otherwise. */
 char *
 ormar_upper_action(const char *action, const char *what)
 {
-	static const char *const actions[] = {
-		"CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION"
-	};
-
 	if (action == NULL)
 		return NULL;
 	for (int i = 0; i < lengthof(actions); i++)
@@ -317,10 +326,19 @@ parse_field(const char *model, const char *schema, JsonPair *fp)
 				field_error(model, f->name, "A relation field cannot have a default.");
 			else if (is_fk && (strcmp(k, "one_to_one") == 0 || strcmp(k, "unique") == 0))
 				rel->one_to_one = rel->one_to_one || opt_bool(model, f->name, p);
-			else if (is_fk && strcmp(k, "ondelete") == 0)
-				rel->ondelete = ormar_upper_action(opt_string(model, f->name, p), "ondelete");
-			else if (is_fk && strcmp(k, "onupdate") == 0)
-				rel->onupdate = ormar_upper_action(opt_string(model, f->name, p), "onupdate");
+			else if (is_fk && (strcmp(k, "ondelete") == 0 || strcmp(k, "onupdate") == 0))
+			{
+				char	   *action = opt_string(model, f->name, p);
+
+				if (!ormar_valid_action(action))
+					field_error(model, f->name,
+								"Option \"%s\" must be CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION, not \"%s\".",
+								k, action);
+				if (k[2] == 'd')
+					rel->ondelete = ormar_upper_action(action, k);
+				else
+					rel->onupdate = ormar_upper_action(action, k);
+			}
 			else if (is_fk && strcmp(k, "column_name") == 0)
 				rel->column_name = opt_string(model, f->name, p);
 			else if (is_m2m && strcmp(k, "through") == 0)

@@ -37,6 +37,7 @@ extern void ormar_check_expression(const char *expr, const char *what);
 extern void ormar_parse_target(const char *target, const char *default_schema,
 							   char **schema, char **name);
 extern char *ormar_upper_action(const char *action, const char *what);
+extern bool ormar_valid_action(const char *action);
 
 
 #endif

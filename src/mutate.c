@@ -14,6 +14,7 @@
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/jsonb.h"
 #include "nodes/value.h"
 #include "utils/lsyscache.h"
@@ -109,6 +110,7 @@ add_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 	Oid			argtypes[3];
 	Jsonb	   *through;
 	char	   *sql;
+	bool		changed;
 
 	ormar_require_arg(fcinfo, 3, "target_pk");
 	target = ormar_other_key(fcinfo, call, 3);
@@ -153,7 +155,8 @@ add_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 					   call->self.qualified, call->fk, call->self_pk, call->eq_self,
 					   call->fk, call->fk, call->eq_other);
 		ormar_exec(sql, 2, argtypes, values, NULL, false, 0);
-		if (SPI_processed == 0)
+		changed = SPI_processed > 0;
+		if (!changed)
 			require_row(&call->self, call->eq_self, call->pk);
 	}
 	else
@@ -164,13 +167,14 @@ add_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 					   call->other.qualified, call->fk, call->other_pk, call->eq_other,
 					   call->fk, call->fk, call->eq_self);
 		ormar_exec(sql, 2, argtypes, values, NULL, false, 0);
-		if (SPI_processed == 0)
+		changed = SPI_processed > 0;
+		if (!changed)
 		{
 			require_row(&call->self, call->eq_self, call->pk);
 			require_row(&call->other, call->eq_other, target);
 		}
 	}
-	return BoolGetDatum(SPI_processed > 0);
+	return BoolGetDatum(changed);
 }
 
 static Datum
@@ -199,11 +203,17 @@ remove_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 					   call->self.qualified, call->fk, call->self_pk, call->eq_self,
 					   call->fk, call->eq_other);
 	else if (end->key_on_self)
-		sql = psprintf("DELETE FROM %s o WHERE o.%s %s $2 AND EXISTS"
-					   " (SELECT 1 FROM %s s WHERE s.%s %s $1 AND s.%s %s $2)",
-					   call->other.qualified, call->other_pk, call->eq_other,
-					   call->self.qualified, call->self_pk, call->eq_self,
-					   call->fk, call->eq_other);
+	{
+		/* unlink, then delete the row that was related (if nothing else holds it) */
+		ormar_exec(psprintf("UPDATE %s s SET %s = NULL WHERE s.%s %s $1 AND s.%s %s $2",
+							call->self.qualified, call->fk, call->self_pk, call->eq_self,
+							call->fk, call->eq_other),
+				   2, argtypes, values, NULL, false, 0);
+		if (SPI_processed == 0)
+			return BoolGetDatum(false);
+		sql = psprintf("DELETE FROM %s o WHERE o.%s %s $2",
+					   call->other.qualified, call->other_pk, call->eq_other);
+	}
 	else if (keep)
 		sql = psprintf("UPDATE %s o SET %s = NULL WHERE o.%s %s $2 AND o.%s %s $1",
 					   call->other.qualified, call->fk, call->other_pk, call->eq_other,
@@ -234,9 +244,29 @@ clear_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 		sql = psprintf("UPDATE %s s SET %s = NULL WHERE s.%s %s $1 AND s.%s IS NOT NULL",
 					   call->self.qualified, call->fk, call->self_pk, call->eq_self, call->fk);
 	else if (end->key_on_self)
-		sql = psprintf("DELETE FROM %s o WHERE o.%s %s (SELECT s.%s FROM %s s WHERE s.%s %s $1)",
-					   call->other.qualified, call->other_pk, call->eq_other,
-					   call->fk, call->self.qualified, call->self_pk, call->eq_self);
+	{
+		/* unlink, keeping the old key (seen through the self-join), then delete it */
+		Datum		old;
+		bool		isnull;
+		int16		typlen;
+		bool		typbyval;
+		Oid			oldtype[1] = {call->other.pk_type};
+
+		ormar_exec(psprintf("UPDATE %s s SET %s = NULL FROM %s b WHERE s.%s %s $1"
+							" AND b.%s %s s.%s AND b.%s IS NOT NULL RETURNING b.%s",
+							call->self.qualified, call->fk, call->self.qualified,
+							call->self_pk, call->eq_self, call->self_pk, call->eq_self,
+							call->self_pk, call->fk, call->fk),
+				   1, argtypes, &call->pk, NULL, false, 0);
+		if (SPI_processed == 0)
+			return Int64GetDatum(0);
+		get_typlenbyval(call->other.pk_type, &typlen, &typbyval);
+		old = datumCopy(ormar_getdatum(0, 1, &isnull), typbyval, typlen);
+		sql = psprintf("DELETE FROM %s o WHERE o.%s %s $1",
+					   call->other.qualified, call->other_pk, call->eq_other);
+		ormar_exec(sql, 1, oldtype, &old, NULL, false, 0);
+		return Int64GetDatum((int64) SPI_processed);
+	}
 	else if (keep)
 		sql = psprintf("UPDATE %s o SET %s = NULL WHERE o.%s %s $1",
 					   call->other.qualified, call->fk, call->fk, call->eq_self);

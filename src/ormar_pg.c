@@ -6,8 +6,11 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "storage/lmgr.h"
+#include "utils/lsyscache.h"
 
 #include "ormar_pg.h"
 
@@ -19,13 +22,24 @@ int			ormar_ddl_depth = 0;
  * Run API function FN inside an SPI connection, marked as ormar_pg's own
  * DDL so that the event triggers do not react to the statements it runs.
  * The marker is restored however FN exits.
+ *
+ * With LOCK_CATALOG, first take a self-conflicting lock on ormar.relation
+ * (readers still pass): declarations check the catalog for clashes and then
+ * write it, and two sessions doing that at once must not both pass the
+ * check.  Under READ COMMITTED every later statement sees the winner.
  */
-Datum
-ormar_run_ddl_api(OrmarApiFn fn, FunctionCallInfo fcinfo)
+static Datum
+run_api(OrmarApiFn fn, FunctionCallInfo fcinfo, bool lock_catalog)
 {
 	Datum		result;
 	int			save_depth = ormar_ddl_depth;
 
+	if (lock_catalog)
+	{
+		Oid			nsp = get_namespace_oid("ormar", false);
+
+		LockRelationOid(get_relname_relid("relation", nsp), ShareRowExclusiveLock);
+	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	ormar_ddl_depth++;
@@ -40,4 +54,17 @@ ormar_run_ddl_api(OrmarApiFn fn, FunctionCallInfo fcinfo)
 	PG_END_TRY();
 	SPI_finish();
 	return result;
+}
+
+Datum
+ormar_run_ddl_api(OrmarApiFn fn, FunctionCallInfo fcinfo)
+{
+	return run_api(fn, fcinfo, true);
+}
+
+/* As ormar_run_ddl_api without the catalog lock: for the event triggers. */
+Datum
+ormar_run_event(OrmarApiFn fn, FunctionCallInfo fcinfo)
+{
+	return run_api(fn, fcinfo, false);
 }

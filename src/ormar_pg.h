@@ -16,6 +16,7 @@ extern int	ormar_ddl_depth;
 
 typedef Datum (*OrmarApiFn) (FunctionCallInfo fcinfo);
 extern Datum ormar_run_ddl_api(OrmarApiFn fn, FunctionCallInfo fcinfo);
+extern Datum ormar_run_event(OrmarApiFn fn, FunctionCallInfo fcinfo);
 
 /* relation.c */
 extern void ormar_check_owner(Oid relid);
@@ -23,6 +24,7 @@ extern void ormar_declare(OrmarRel *rel);
 extern int	ormar_resolve_pending(Oid model);
 extern void ormar_drop_relations_of_model(Oid model, bool cascade);
 extern void ormar_check_not_through(Oid model);
+extern void ormar_refresh_relation(OrmarRel *rel);
 extern Oid	ormar_target_model(const char *schema, const char *name);
 
 #endif

@@ -27,6 +27,8 @@
 #include "ormar_pg.h"
 #include "spi_util.h"
 
+static void refresh_table(Oid relid, OrmarRel *skip);
+
 PG_FUNCTION_INFO_V1(ormar_foreign_key);
 PG_FUNCTION_INFO_V1(ormar_many_to_many);
 PG_FUNCTION_INFO_V1(ormar_drop_relation);
@@ -111,7 +113,13 @@ build_relation(OrmarRel *rel)
 	}
 
 	if (rel->kind == ORMAR_FOREIGN_KEY)
+	{
+		bool		added = get_attnum(rel->model, rel->column_name) == InvalidAttrNumber;
+
 		ormar_ddl_fk_objects(rel, &m, &t);
+		if (added)
+			refresh_table(rel->model, rel);
+	}
 	else
 	{
 		if (rel->through_column == NULL)
@@ -242,6 +250,81 @@ ormar_resolve_pending(Oid model)
 		build_relation(rel);
 	}
 	return list_length(pending);
+}
+
+/* Do the columns REL needs still exist? */
+static bool
+key_columns_exist(OrmarRel *rel)
+{
+	if (rel->kind == ORMAR_FOREIGN_KEY)
+		return get_attnum(rel->model, rel->column_name) != InvalidAttrNumber;
+	return get_rel_name(rel->through) != NULL &&
+		get_attnum(rel->through, rel->through_column) != InvalidAttrNumber &&
+		get_attnum(rel->through, rel->through_reverse_column) != InvalidAttrNumber;
+}
+
+/*
+ * Bring resolved relation REL up to date with its tables after they
+ * changed: recorded names follow renames, accessors and views are
+ * regenerated; a relation whose key column is gone is dropped.
+ */
+void
+ormar_refresh_relation(OrmarRel *rel)
+{
+	if (!OidIsValid(rel->target))
+		return;
+	if (!key_columns_exist(rel))
+	{
+		ereport(NOTICE,
+				(errmsg("dropping relation \"%s.%s\": its key column no longer exists",
+						get_rel_name(rel->model), rel->name)));
+		ormar_ddl_drop_relation_objects(rel, false);
+		ormar_delete_relation(rel);
+		return;
+	}
+	rel->target_name = get_rel_name(rel->target);
+	rel->target_schema = get_namespace_name(get_rel_namespace(rel->target));
+	if (OidIsValid(rel->through))
+	{
+		rel->through_name = get_rel_name(rel->through);
+		rel->through_schema = get_namespace_name(get_rel_namespace(rel->through));
+	}
+	ormar_ddl_generate(rel);
+	ormar_store_relation(rel);
+}
+
+/*
+ * After ormar_pg itself changed the columns of table RELID, regenerate the
+ * views of the relations over it (other than SKIP), which list columns.
+ */
+static void
+refresh_table(Oid relid, OrmarRel *skip)
+{
+	ListCell   *lc;
+
+	foreach(lc, ormar_relations_touching(relid))
+	{
+		OrmarRel   *rel = lfirst(lc);
+
+		if (skip && rel->model == skip->model && strcmp(rel->name, skip->name) == 0)
+			continue;
+		ormar_refresh_relation(rel);
+	}
+}
+
+/* Drop the views of the relations over table RELID (before a column goes). */
+static void
+drop_views_over(Oid relid)
+{
+	ListCell   *lc;
+
+	foreach(lc, ormar_relations_touching(relid))
+	{
+		OrmarRel   *rel = lfirst(lc);
+
+		ormar_ddl_drop_views(rel);
+		ormar_store_relation(rel);
+	}
 }
 
 /*
@@ -401,8 +484,12 @@ drop_relation_impl(FunctionCallInfo fcinfo)
 		ormar_lookup_end(model, name, &end);	/* reports the unknown relation */
 	}
 	ormar_check_owner(model);
-	ormar_ddl_drop_relation_objects(rel, drop_data);
 	ormar_delete_relation(rel);
+	if (drop_data && rel->kind == ORMAR_FOREIGN_KEY)
+		drop_views_over(model);
+	ormar_ddl_drop_relation_objects(rel, drop_data);
+	if (drop_data && rel->kind == ORMAR_FOREIGN_KEY)
+		refresh_table(model, NULL);
 	PG_RETURN_VOID();
 }
 
