@@ -92,7 +92,7 @@ SELECT * FROM accessor_facts('campus.departments(campus.building)');
 SELECT c.oid::regclass AS view, n.nspname AS schema
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind = 'v' AND c.relname IN ('department__courses', 'building__departments')
- ORDER BY 1::text;
+ ORDER BY c.oid::regclass::text;
 SELECT model::text, name, accessor::text, lookup_view::text FROM ormar.relations
  ORDER BY model::text, name;
 

@@ -239,7 +239,7 @@ SELECT model::text, name, direction, one_to_one, accessor::text, lookup_view::te
 SELECT p.oid::regprocedure AS accessor, p.prorettype::regtype AS returns, p.proretset
   FROM pg_proc p
  WHERE p.oid IN ('passport(citizen)'::regprocedure, 'citizen(passport)'::regprocedure)
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 SELECT to_regclass('citizen__passport') IS NULL AS no_reverse_view;
 INSERT INTO citizen VALUES (1, 'Ann'), (2, 'Bob');
 INSERT INTO passport VALUES (10, 'P-10', 1);

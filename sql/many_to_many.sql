@@ -369,7 +369,7 @@ SELECT p.oid::regprocedure AS accessor, l.lanname, p.provolatile, p.proretset,
        p.prorettype::regtype AS returns, p.proisstrict, p.prosecdef, p.proconfig
   FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
  WHERE p.oid IN ('categories(post)'::regprocedure, 'posts(category)'::regprocedure)
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 
 -- the views post__categories and category__posts: source_pk, then the
 -- target's columns (no extra through column here)
@@ -391,7 +391,7 @@ SELECT table_name, ordinal_position, column_name, data_type
 -- accessors and views in the ManyToMany-field schema are in that schema
 SELECT p.oid::regprocedure AS accessor, p.prorettype::regtype AS returns, p.proretset
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
- WHERE n.nspname = 'docs_field' ORDER BY 1::text;
+ WHERE n.nspname = 'docs_field' ORDER BY p.oid::regprocedure::text;
 SELECT table_name FROM information_schema.views
  WHERE table_schema = 'docs_field' ORDER BY table_name;
 
@@ -635,14 +635,14 @@ SELECT p.* FROM category c, LATERAL posts(c) p WHERE c.id = 1 ORDER BY p.id DESC
 
 CREATE SCHEMA scen;
 SET search_path = scen, public;
-SELECT ormar.define_models('{
+SELECT m AS define_models FROM ormar.define_models('{
   "category": {"id": {"type": "Integer", "primary_key": true},
                "name": {"type": "String", "max_length": 40}},
   "post": {"id": {"type": "Integer", "primary_key": true},
            "title": {"type": "String", "max_length": 200},
            "categories": {"type": "ManyToMany", "to": "category",
                           "through_fields": {"sort_order": {"type": "Integer"}}}}
-}') ORDER BY 1::text;
+}') m ORDER BY m::text;
 
 -- post.categories.add(news) and category.posts.add(post): either side
 INSERT INTO category (name) VALUES ('News'), ('Tech');

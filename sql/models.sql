@@ -113,7 +113,7 @@ SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) AS type,
 SELECT conrelid::regclass AS tbl, contype, pg_get_constraintdef(oid) AS def
   FROM pg_constraint
  WHERE conrelid IN ('pk_int'::regclass, 'pk_manual'::regclass, 'pk_uuid'::regclass)
- ORDER BY 1::text;
+ ORDER BY conrelid::regclass::text;
 
 -- identity numbers rows; BY DEFAULT still accepts an explicit key
 INSERT INTO pk_int DEFAULT VALUES;
