@@ -28,6 +28,7 @@
 #include "nodes/makefuncs.h"
 #include "parser/parse_func.h"
 #include "access/stratnum.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
@@ -411,6 +412,40 @@ ormar_ddl_drop_fk(OrmarRel *rel)
 }
 
 /*
+ * The two foreign keys of a through table's link columns, found by column
+ * and referenced table, so renames of either do not matter.
+ */
+static void
+drop_link_constraints(OrmarRel *rel)
+{
+	Oid			argtypes[4] = {OIDOID, NAMEOID, NAMEOID, OIDARRAYOID};
+	Datum		values[4];
+	Datum		refs[2] = {ObjectIdGetDatum(rel->model), ObjectIdGetDatum(rel->target)};
+	List	   *names = NIL;
+	ListCell   *lc;
+	char	   *through = ormar_qualified_rel(rel->through);
+
+	values[0] = ObjectIdGetDatum(rel->through);
+	values[1] = DirectFunctionCall1(namein, CStringGetDatum(rel->through_column));
+	values[2] = DirectFunctionCall1(namein, CStringGetDatum(rel->through_reverse_column));
+	values[3] = PointerGetDatum(construct_array(refs, 2, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+	ormar_exec("SELECT c.conname::pg_catalog.text FROM pg_catalog.pg_constraint c"
+			   " JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid"
+			   " AND a.attnum OPERATOR(pg_catalog.=) c.conkey[1]"
+			   " WHERE c.conrelid OPERATOR(pg_catalog.=) $1 AND c.contype OPERATOR(pg_catalog.=) 'f'"
+			   " AND pg_catalog.array_length(c.conkey, 1) OPERATOR(pg_catalog.=) 1"
+			   " AND c.confrelid OPERATOR(pg_catalog.=) ANY ($4)"
+			   " AND a.attname OPERATOR(pg_catalog.=) ANY (ARRAY[$2, $3])"
+			   " ORDER BY 1",
+			   4, argtypes, values, NULL, false, 0);
+	for (uint64 i = 0; i < SPI_processed; i++)
+		names = lappend(names, ormar_getstring(i, 1));
+	foreach(lc, names)
+		ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", through,
+						   quoted_ident(lfirst(lc))));
+}
+
+/*
  * Everything generated for REL: accessors, views, and for a foreign key the
  * constraint and index; with DROP_DATA also the column, or for a
  * many-to-many the through table if the relation created it (or else its
@@ -434,9 +469,32 @@ ormar_ddl_drop_relation_objects(OrmarRel *rel, bool drop_data)
 	{
 		if (drop_data && rel->through_created)
 			ormar_ddl(psprintf("DROP TABLE %s", ormar_qualified_rel(rel->through)));
-		else if (drop_data)
-			ormar_ddl(psprintf("DELETE FROM %s", ormar_qualified_rel(rel->through)));
+		else
+		{
+			drop_link_constraints(rel);
+			if (drop_data)
+				ormar_ddl(psprintf("DELETE FROM %s", ormar_qualified_rel(rel->through)));
+		}
 	}
+}
+
+/* Has through table RELID a unique index on exactly its two link columns? */
+static bool
+pair_is_unique(Oid relid, OrmarRel *rel)
+{
+	Oid			argtypes[3] = {OIDOID, INT2OID, INT2OID};
+	Datum		values[3];
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = Int16GetDatum(get_attnum(relid, rel->through_column));
+	values[2] = Int16GetDatum(get_attnum(relid, rel->through_reverse_column));
+	ormar_exec("SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid OPERATOR(pg_catalog.=) $1"
+			   " AND i.indisunique AND i.indnkeyatts OPERATOR(pg_catalog.=) 2"
+			   " AND i.indpred IS NULL AND i.indexprs IS NULL"
+			   " AND $2 OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[])"
+			   " AND $3 OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[])",
+			   3, argtypes, values, NULL, false, 1);
+	return SPI_processed > 0;
 }
 
 /*
@@ -495,6 +553,7 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	else
 	{
 		bool		has_pk;
+		List	   *clauses = NIL;
 		Relation	r = relation_open(relid, AccessShareLock);
 
 		if (rel->through_fields)
@@ -526,13 +585,24 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 								rel->through_name, ormar_getstring(0, 1), ormar_getstring(0, 2)),
 						 errhint("Give relation \"%s\" a through table of its own.", rel->name)));
 		}
-		appendStringInfo(&sql, "ALTER TABLE %s ", qualified);
+		/* only what the table lacks: it may hold the data of an earlier declaration */
 		if (get_attnum(relid, rel->through_column) == InvalidAttrNumber)
-			appendStringInfo(&sql, "ADD COLUMN %s %s NOT NULL, ", c1, mtype);
+			clauses = lappend(clauses, psprintf("ADD COLUMN %s %s NOT NULL", c1, mtype));
 		if (get_attnum(relid, rel->through_reverse_column) == InvalidAttrNumber)
-			appendStringInfo(&sql, "ADD COLUMN %s %s NOT NULL, ", c2, ttype);
-		appendStringInfo(&sql, "ADD %s (%s, %s)", has_pk ? "UNIQUE" : "PRIMARY KEY", c1, c2);
-		ormar_ddl(sql.data);
+			clauses = lappend(clauses, psprintf("ADD COLUMN %s %s NOT NULL", c2, ttype));
+		if (!pair_is_unique(relid, rel))
+			clauses = lappend(clauses, psprintf("ADD %s (%s, %s)",
+												has_pk ? "UNIQUE" : "PRIMARY KEY", c1, c2));
+		if (clauses != NIL)
+		{
+			ListCell   *lc;
+
+			appendStringInfo(&sql, "ALTER TABLE %s", qualified);
+			foreach(lc, clauses)
+				appendStringInfo(&sql, "%s %s", foreach_current_index(lc) ? "," : "",
+								 (char *) lfirst(lc));
+			ormar_ddl(sql.data);
+		}
 		rel->through_created = false;
 	}
 	rel->through = relid;
@@ -547,13 +617,20 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 					 quoted_ident(fk2), c2, t->qualified, quoted_ident(t->pk_name));
 	ormar_ddl(sql.data);
 
-	resetStringInfo(&sql);
-	appendStringInfo(&sql, "CREATE INDEX %s ON %s (%s, %s)",
-					 quoted_ident(ormar_index_name(rel->through_name,
-												   psprintf("%s_%s", rel->through_reverse_column,
-															rel->through_column))),
-					 qualified, c2, c1);
-	ormar_ddl(sql.data);
+	{
+		char	   *index = ormar_index_name(rel->through_name,
+											 psprintf("%s_%s", rel->through_reverse_column,
+													  rel->through_column));
+
+		/* kept from an earlier declaration over the same data: reuse it */
+		if (!OidIsValid(get_relname_relid(index, nsp)))
+		{
+			resetStringInfo(&sql);
+			appendStringInfo(&sql, "CREATE INDEX %s ON %s (%s, %s)",
+							 quoted_ident(index), qualified, c2, c1);
+			ormar_ddl(sql.data);
+		}
+	}
 
 	if (rel->through_created)
 	{

@@ -1,19 +1,26 @@
 /*-------------------------------------------------------------------------
  * eager.c
- *	  Walking relations in one statement: ormar.traverse.
+ *	  Walking relations: ormar.traverse.
  *
- * traverse walks a self-referencing relation breadth first with a single
- * recursive query.  The CYCLE clause marks a row met again on its own path,
- * so a cycle ends the walk; for a many-to-many, where a row can be reached
- * along several paths, each row is reported once, at its smallest depth.
+ * traverse walks a self-referencing relation breadth first, one level at a
+ * time: each level is one set-based query for the rows next to the whole
+ * frontier (key = ANY ($1)), and rows met before are dropped through a hash
+ * set of keys.  Every row is read and reported once, at its smallest depth;
+ * a cycle simply finds nothing new.  The cost is linear in the rows reached,
+ * whatever the shape of the graph (following every path instead would be
+ * exponential on a many-to-many graph with many paths).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/hsearch.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
 #include "keys.h"
@@ -22,18 +29,57 @@
 
 PG_FUNCTION_INFO_V1(ormar_traverse);
 
+typedef struct Seen
+{
+	char		key[NAMEDATALEN * 2];	/* text form of the key (hash key) */
+} Seen;
+
+/*
+ * Mark KEY (text form) as seen; false if it was already.  Longer keys are
+ * kept in full in the list LONG_KEYS (rare: keys are mostly short).
+ */
+static bool
+mark_seen(HTAB *seen, List **long_keys, const char *key)
+{
+	bool		found;
+	ListCell   *lc;
+
+	if (strlen(key) < sizeof(((Seen *) 0)->key))
+	{
+		hash_search(seen, key, HASH_ENTER, &found);
+		return !found;
+	}
+	foreach(lc, *long_keys)
+		if (strcmp(lfirst(lc), key) == 0)
+			return false;
+	*long_keys = lappend(*long_keys, pstrdup(key));
+	return true;
+}
+
 Datum
 ormar_traverse(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ProxyCall	call;
 	OrmarEnd   *end = &call.end;
-	Oid			argtypes[2];
-	Datum		values[2];
-	char		nulls[3] = "  ";
-	char	   *step;
-	char	   *sql;
+	Oid			keytype;
+	Oid			arraytype;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Oid			outfunc;
+	bool		isvarlena;
+	char	   *start_sql;
+	char	   *level_sql;
 	const char *T;
+	int32		max_depth = -1;
+	HASHCTL		ctl;
+	HTAB	   *seen;
+	List	   *long_keys = NIL;
+	MemoryContext levelcxt[2];
+	MemoryContext oldcxt;
+	Datum	   *frontier = NULL;
+	int			nfrontier = 0;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -46,52 +92,101 @@ ormar_traverse(PG_FUNCTION_ARGS)
 						end->name, call.self.name),
 				 errdetail("It leads to model \"%s\"; traverse walks a relation from a model to itself.",
 						   call.other.name)));
-	if (!PG_ARGISNULL(3) && PG_GETARG_INT32(3) < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max_depth must not be negative")));
+	if (!PG_ARGISNULL(3))
+	{
+		max_depth = PG_GETARG_INT32(3);
+		if (max_depth < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("max_depth must not be negative")));
+	}
 
 	T = call.self.qualified;
-	/* one step of the walk: the keys reached from w.k, one level deeper */
+	keytype = call.self.pk_type;
+	arraytype = get_array_type(keytype);
+	if (!OidIsValid(arraytype))
+		elog(ERROR, "type %s has no array type", format_type_be(keytype));
+	get_typlenbyvalalign(keytype, &typlen, &typbyval, &typalign);
+	getTypeOutputInfo(keytype, &outfunc, &isvarlena);
+
+	start_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n WHERE n.%s %s $1",
+						 call.self_pk, T, call.self_pk, call.eq_self);
+	/* the rows one step away from any row of the frontier $1, in key order */
 	if (end->rel->kind == ORMAR_MANY_TO_MANY)
-		step = psprintf("SELECT th.%s, w.depth OPERATOR(pg_catalog.+) 1 FROM w JOIN %s th ON th.%s %s w.k"
-						" WHERE true",
-						call.th_other, call.through, call.th_self, call.eq_self);
+		level_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n WHERE n.%s %s ANY"
+							 " (ARRAY(SELECT th.%s FROM %s th WHERE th.%s %s ANY ($1)))"
+							 " ORDER BY n.%s USING %s",
+							 call.self_pk, T, call.self_pk, call.eq_self,
+							 call.th_other, call.through, call.th_self, call.eq_self,
+							 call.self_pk, call.lt_other);
 	else if (end->key_on_self)
-		step = psprintf("SELECT s.%s, w.depth OPERATOR(pg_catalog.+) 1 FROM w JOIN %s s ON s.%s %s w.k"
-						" WHERE s.%s IS NOT NULL",
-						call.fk, T, call.self_pk, call.eq_self, call.fk);
+		level_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n WHERE n.%s %s ANY"
+							 " (ARRAY(SELECT s.%s FROM %s s WHERE s.%s %s ANY ($1)))"
+							 " ORDER BY n.%s USING %s",
+							 call.self_pk, T, call.self_pk, call.eq_self,
+							 call.fk, T, call.self_pk, call.eq_self,
+							 call.self_pk, call.lt_other);
 	else
-		step = psprintf("SELECT o.%s, w.depth OPERATOR(pg_catalog.+) 1 FROM w JOIN %s o ON o.%s %s w.k"
-						" WHERE true",
-						call.self_pk, T, call.fk, call.eq_self);
+		level_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n"
+							 " WHERE n.%s %s ANY ($1) ORDER BY n.%s USING %s",
+							 call.self_pk, T, call.fk, call.eq_self,
+							 call.self_pk, call.lt_other);
 
-	sql = psprintf("WITH RECURSIVE w(k, depth) AS ("
-				   " SELECT s.%s, 0 FROM %s s WHERE s.%s %s $1"
-				   " UNION ALL"
-				   " %s AND ($2 IS NULL OR w.depth OPERATOR(pg_catalog.<) $2)"
-				   ") CYCLE k SET is_cycle USING path "
-				   "SELECT x.depth, x.node FROM ("
-				   " SELECT DISTINCT ON (w.k) w.k, w.depth, pg_catalog.to_jsonb(n.*) AS node"
-				   " FROM w JOIN %s n ON n.%s %s w.k WHERE NOT w.is_cycle"
-				   " ORDER BY w.k USING %s, w.depth USING OPERATOR(pg_catalog.<)) x"
-				   " ORDER BY x.depth USING OPERATOR(pg_catalog.<), x.k USING %s",
-				   call.self_pk, T, call.self_pk, call.eq_self, step,
-				   T, call.self_pk, call.eq_self, call.lt_other, call.lt_other);
-	argtypes[0] = call.self.pk_type;
-	argtypes[1] = INT4OID;
-	values[0] = call.pk;
-	values[1] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
-	nulls[1] = PG_ARGISNULL(3) ? 'n' : ' ';
-	ormar_exec(sql, 2, argtypes, values, nulls, true, 0);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(((Seen *) 0)->key);
+	ctl.entrysize = sizeof(Seen);
+	ctl.hcxt = CurrentMemoryContext;
+	seen = hash_create("ormar_pg traverse", 1024, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	/* the keys of two levels live at once: the frontier and the next one */
+	for (int i = 0; i < 2; i++)
+		levelcxt[i] = AllocSetContextCreate(CurrentMemoryContext, "ormar_pg traverse level",
+											ALLOCSET_DEFAULT_SIZES);
+
+	for (int depth = 0; max_depth < 0 || depth <= max_depth; depth++)
 	{
-		Datum		row[2];
-		bool		isnull[2];
+		Datum	   *next;
+		int			nnext = 0;
+		uint64		nrows;
 
-		row[0] = ormar_getdatum(i, 1, &isnull[0]);
-		row[1] = ormar_getdatum(i, 2, &isnull[1]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, isnull);
+		if (depth == 0)
+			ormar_exec(start_sql, 1, &keytype, &call.pk, NULL, true, 0);
+		else
+		{
+			Datum		arr = PointerGetDatum(construct_array(frontier, nfrontier, keytype,
+															  typlen, typbyval, typalign));
+
+			ormar_exec(level_sql, 1, &arraytype, &arr, NULL, true, 0);
+		}
+		nrows = SPI_processed;
+
+		/* keys of this level outlive the SPI result; those of two levels up go */
+		MemoryContextReset(levelcxt[depth % 2]);
+		oldcxt = MemoryContextSwitchTo(levelcxt[depth % 2]);
+		next = palloc(sizeof(Datum) * Max(nrows, 1));
+		MemoryContextSwitchTo(oldcxt);
+		for (uint64 i = 0; i < nrows; i++)
+		{
+			bool		isnull[2] = {false, false};
+			Datum		key = ormar_getdatum(i, 1, &isnull[0]);
+			Datum		row[2];
+			char	   *text = OidOutputFunctionCall(outfunc, key);
+			bool		is_new = mark_seen(seen, &long_keys, text);
+
+			pfree(text);
+			if (!is_new)
+				continue;
+			row[0] = Int32GetDatum(depth);
+			row[1] = ormar_getdatum(i, 2, &isnull[1]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, isnull);
+			oldcxt = MemoryContextSwitchTo(levelcxt[depth % 2]);
+			next[nnext++] = datumCopy(key, typbyval, typlen);
+			MemoryContextSwitchTo(oldcxt);
+		}
+		SPI_freetuptable(SPI_tuptable);
+		if (nnext == 0)
+			break;
+		frontier = next;
+		nfrontier = nnext;
 	}
 	SPI_finish();
 	return (Datum) 0;

@@ -86,6 +86,9 @@ fk_column_type(ModelSpec *spec, OrmarField *f, List *batch)
 	Oid			target = ormar_target_model(f->rel->target_schema, f->rel->target_name);
 	ListCell   *lc;
 
+	if (strcmp(f->rel->target_name, spec->name) == 0 &&
+		strcmp(f->rel->target_schema, spec->schema) == 0)
+		return spec->pk->sqltype;	/* a self-reference */
 	if (OidIsValid(target))
 	{
 		OrmarModel	t;
