@@ -319,6 +319,27 @@ SELECT * FROM view_columns('public', 'department__courses');
 SELECT pg_get_functiondef('courses(department)'::regprocedure) LIKE '%evil%' AS mentions_evil;
 
 --
+-- 13. a user's GRANT / REVOKE on generated objects survives their
+--     regeneration after a change of the tables
+--
+CREATE ROLE regress_ormar_acc_reader;
+GRANT SELECT ON department__courses TO regress_ormar_acc_reader;
+REVOKE EXECUTE ON FUNCTION courses(department) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION courses(department) TO regress_ormar_acc_reader WITH GRANT OPTION;
+SELECT 'department__courses'::regclass::oid AS old_view \gset
+ALTER TABLE lecture ADD COLUMN seats integer;
+-- regenerated (a new view), with the same privileges
+SELECT 'department__courses'::regclass::oid <> :old_view AS view_regenerated;
+SELECT has_table_privilege('regress_ormar_acc_reader', 'department__courses', 'SELECT') AS reader_selects,
+       has_function_privilege('regress_ormar_acc_reader', 'courses(department)', 'EXECUTE') AS reader_executes,
+       has_function_privilege('regress_ormar_acc_reader', 'courses(department)', 'EXECUTE WITH GRANT OPTION') AS reader_grants,
+       has_function_privilege('public', 'courses(department)', 'EXECUTE') AS public_executes,
+       has_function_privilege('public', 'department(lecture)', 'EXECUTE') AS public_executes_untouched;
+REVOKE ALL ON department__courses FROM regress_ormar_acc_reader;
+REVOKE ALL ON FUNCTION courses(department) FROM regress_ormar_acc_reader;
+DROP ROLE regress_ormar_acc_reader;
+
+--
 -- cleanup
 --
 DROP EXTENSION ormar_pg CASCADE;

@@ -328,15 +328,84 @@ generate_m2m_side(OrmarRel *rel, OrmarModel *self, OrmarModel *other,
 }
 
 /*
+ * Grants of a generated object that is about to be regenerated, so that a
+ * user's GRANT or REVOKE on an accessor or view survives the change of its
+ * tables.  NULL when the object keeps the default privileges.
+ */
+typedef struct SavedAcl
+{
+	bool		custom;			/* the object had a non-default ACL */
+	List	   *privileges;		/* "SELECT", "EXECUTE", ... */
+	List	   *grantees;		/* "PUBLIC" or a quoted role [WITH GRANT OPTION] */
+} SavedAcl;
+
+static void
+save_acl(Oid oid, bool is_function, SavedAcl *acl)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(oid)};
+
+	acl->custom = false;
+	acl->privileges = NIL;
+	acl->grantees = NIL;
+	if (!OidIsValid(oid))
+		return;
+	ormar_exec(is_function ?
+			   "SELECT a.privilege_type, CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'"
+			   " ELSE pg_catalog.quote_ident(r.rolname) END, a.is_grantable"
+			   " FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a"
+			   " LEFT JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) a.grantee"
+			   " WHERE p.oid OPERATOR(pg_catalog.=) $1" :
+			   "SELECT a.privilege_type, CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'"
+			   " ELSE pg_catalog.quote_ident(r.rolname) END, a.is_grantable"
+			   " FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a"
+			   " LEFT JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) a.grantee"
+			   " WHERE c.oid OPERATOR(pg_catalog.=) $1",
+			   1, argtypes, values, NULL, false, 0);
+	acl->custom = SPI_processed > 0;
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		acl->privileges = lappend(acl->privileges, ormar_getstring(i, 1));
+		acl->grantees = lappend(acl->grantees,
+								psprintf("%s%s", ormar_getstring(i, 2),
+										 ormar_getbool(i, 3) ? " WITH GRANT OPTION" : ""));
+	}
+}
+
+/* Give the regenerated object OID the grants saved from its predecessor. */
+static void
+restore_acl(Oid oid, bool is_function, SavedAcl *acl)
+{
+	char	   *object;
+	ListCell   *lp,
+			   *lg;
+
+	if (!acl->custom || !OidIsValid(oid))
+		return;
+	object = is_function ? psprintf("FUNCTION %s", format_procedure_qualified(oid)) :
+		psprintf("TABLE %s", ormar_qualified_rel(oid));
+	ormar_ddl(psprintf("REVOKE ALL ON %s FROM PUBLIC", object));
+	forboth(lp, acl->privileges, lg, acl->grantees)
+		ormar_ddl(psprintf("GRANT %s ON %s TO %s", (char *) lfirst(lp), object,
+						   (char *) lfirst(lg)));
+}
+
+/*
  * Create the accessors and lookup views of REL (dropping earlier ones
- * first), recording their OIDs in REL.  The caller stores REL.
+ * first, keeping their grants), recording their OIDs in REL.  The caller
+ * stores REL.
  */
 void
 ormar_ddl_generate(OrmarRel *rel)
 {
 	OrmarModel	m,
 				t;
+	SavedAcl	acl[4];
 
+	save_acl(rel->accessor, true, &acl[0]);
+	save_acl(rel->reverse_accessor, true, &acl[1]);
+	save_acl(rel->lookup_view, false, &acl[2]);
+	save_acl(rel->reverse_lookup_view, false, &acl[3]);
 	ormar_ddl_drop_generated(rel);
 	ormar_model_info(rel->model, &m);
 	ormar_model_info(rel->target, &t);
@@ -356,6 +425,10 @@ ormar_ddl_generate(OrmarRel *rel)
 							  extras, true, &rel->reverse_accessor,
 							  &rel->reverse_lookup_view);
 	}
+	restore_acl(rel->accessor, true, &acl[0]);
+	restore_acl(rel->reverse_accessor, true, &acl[1]);
+	restore_acl(rel->lookup_view, false, &acl[2]);
+	restore_acl(rel->reverse_lookup_view, false, &acl[3]);
 }
 
 static void
