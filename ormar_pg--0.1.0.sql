@@ -265,3 +265,15 @@ RETURNS TABLE(depth integer, node jsonb)
 AS 'MODULE_PATHNAME', 'ormar_traverse' LANGUAGE C STABLE;
 COMMENT ON FUNCTION ormar.traverse(regclass, "any", text, integer) IS
     'rows reached from row PK along self-referencing RELATION, breadth first, each once, with their depth';
+
+CREATE FUNCTION ormar.fetch(model regclass, pk "any", include text[] DEFAULT '{}')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ormar_fetch' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.fetch(regclass, "any", text[]) IS
+    'row PK as jsonb with each INCLUDE path (a__b nests) embedded under its relation name, in one statement';
+
+CREATE FUNCTION ormar.fetch_many(model regclass, pks anyarray, include text[] DEFAULT '{}')
+RETURNS SETOF jsonb
+AS 'MODULE_PATHNAME', 'ormar_fetch_many' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.fetch_many(regclass, anyarray, text[]) IS
+    'fetch for every key of PKS that exists, in the order given, in one statement';

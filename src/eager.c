@@ -1,6 +1,14 @@
 /*-------------------------------------------------------------------------
  * eager.c
- *	  Walking relations: ormar.traverse.
+ *	  Loading related rows eagerly: ormar.fetch, ormar.fetch_many (ormar's
+ *	  select_related, as nested jsonb) and ormar.traverse.
+ *
+ * fetch builds one SQL statement for the whole include tree: the row as
+ * to_jsonb, with each included relation embedded by a correlated subquery
+ * that looks up (to-one) or aggregates in key order (to-many) the rows on
+ * the other side, through the relation's indexes, nested as deep as the
+ * paths go.  fetch_many runs the same expression over the keys given, in
+ * their order, in the same single statement.
  *
  * traverse walks a self-referencing relation breadth first, one level at a
  * time: each level is one set-based query for the rows next to the whole
@@ -13,6 +21,7 @@
  */
 #include "postgres.h"
 
+#include "access/stratnum.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/array.h"
@@ -23,11 +32,288 @@
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
+#include "catalog.h"
+#include "ddl.h"
 #include "keys.h"
+#include "naming.h"
 #include "proxy.h"
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(ormar_traverse);
+PG_FUNCTION_INFO_V1(ormar_fetch);
+PG_FUNCTION_INFO_V1(ormar_fetch_many);
+
+/* One relation to embed, with the relations to embed in its rows. */
+typedef struct IncludeNode
+{
+	char	   *name;
+	OrmarEnd	end;
+	List	   *children;		/* of IncludeNode */
+} IncludeNode;
+
+/* Add path PATH ("courses__students") below the children of MODEL. */
+static void
+add_include_path(List **children, Oid model, const char *path)
+{
+	char	   *copy = pstrdup(path);
+	char	   *seg = copy;
+	Oid			current = model;
+
+	if (*path == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("include path must not be empty")));
+	while (seg != NULL)
+	{
+		char	   *sep = strstr(seg, "__");
+		IncludeNode *node = NULL;
+		ListCell   *lc;
+
+		if (sep)
+			*sep = '\0';
+		foreach(lc, *children)
+			if (strcmp(((IncludeNode *) lfirst(lc))->name, seg) == 0)
+				node = lfirst(lc);
+		if (node == NULL)
+		{
+			node = palloc0(sizeof(IncludeNode));
+			node->name = pstrdup(seg);
+			if (!ormar_find_end(current, seg, &node->end))
+			{
+				char	   *names = ormar_relation_names(current);
+
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_OBJECT),
+						 errmsg("model \"%s\" has no relation \"%s\"",
+								get_rel_name(current), seg),
+						 errdetail("In include path \"%s\". %s", path,
+								   *names ? psprintf("Relations of model \"%s\": %s.",
+													 get_rel_name(current), names) :
+								   psprintf("Model \"%s\" has no relations.",
+											get_rel_name(current)))));
+			}
+			if (!OidIsValid(node->end.rel->target))
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("relation \"%s\" of model \"%s\" is pending",
+								seg, get_rel_name(current)),
+						 errdetail("Its target model \"%s\" is not defined yet.",
+								   node->end.rel->target_name)));
+			*children = lappend(*children, node);
+		}
+		current = node->end.other;
+		children = &node->children;
+		seg = sep ? sep + 2 : NULL;
+	}
+}
+
+static char *row_json(Oid model, const char *alias, List *children, int *counter);
+
+/*
+ * The jsonb of relation NODE seen from the row ALIAS of its model: an
+ * object or null for a to-one relation, an array in key order for a
+ * to-many one.
+ */
+static char *
+include_expr(IncludeNode *node, const char *alias, int *counter)
+{
+	OrmarEnd   *end = &node->end;
+	OrmarModel	self,
+				other;
+	char	   *a = psprintf("r%d", ++(*counter));
+	char	   *row;
+	const char *eq_self,
+			   *eq_other;
+
+	ormar_model_info(end->self, &self);
+	ormar_model_info(end->other, &other);
+	eq_self = ormar_operator(self.pk_type, BTEqualStrategyNumber);
+	eq_other = ormar_operator(other.pk_type, BTEqualStrategyNumber);
+	row = row_json(end->other, a, node->children, counter);
+
+	if (end->rel->kind == ORMAR_MANY_TO_MANY)
+	{
+		char	   *th = psprintf("t%d", *counter);
+
+		return psprintf("(SELECT COALESCE(pg_catalog.jsonb_agg(%s%s ORDER BY %s.%s USING %s),"
+						" '[]'::pg_catalog.jsonb) FROM %s %s JOIN %s %s ON %s.%s %s %s.%s"
+						" WHERE %s.%s %s %s.%s)",
+						row, ormar_through_object(end->rel, th), a,
+						quote_identifier(other.pk_name),
+						ormar_operator(other.pk_type, BTLessStrategyNumber),
+						ormar_qualified_rel(end->rel->through), th, other.qualified, a,
+						a, quote_identifier(other.pk_name), eq_other, th,
+						quote_identifier(end->through_other),
+						th, quote_identifier(end->through_self), eq_self, alias,
+						quote_identifier(self.pk_name));
+	}
+	if (end->key_on_self)
+		return psprintf("(SELECT %s FROM %s %s WHERE %s.%s %s %s.%s)",
+						row, other.qualified, a, a, quote_identifier(other.pk_name),
+						eq_other, alias, quote_identifier(end->fk_column));
+	if (!end->to_many)
+		return psprintf("(SELECT %s FROM %s %s WHERE %s.%s %s %s.%s)",
+						row, other.qualified, a, a, quote_identifier(end->fk_column),
+						eq_self, alias, quote_identifier(self.pk_name));
+	return psprintf("(SELECT COALESCE(pg_catalog.jsonb_agg(%s ORDER BY %s.%s USING %s),"
+					" '[]'::pg_catalog.jsonb) FROM %s %s WHERE %s.%s %s %s.%s)",
+					row, a, quote_identifier(other.pk_name),
+					ormar_operator(other.pk_type, BTLessStrategyNumber),
+					other.qualified, a, a, quote_identifier(end->fk_column), eq_self,
+					alias, quote_identifier(self.pk_name));
+}
+
+/* The jsonb of row ALIAS of MODEL with CHILDREN embedded under their names. */
+static char *
+row_json(Oid model, const char *alias, List *children, int *counter)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "pg_catalog.to_jsonb(%s.*)", alias);
+	if (children == NIL)
+		return buf.data;
+	appendStringInfoString(&buf, " OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(");
+	foreach(lc, children)
+	{
+		IncludeNode *child = lfirst(lc);
+
+		appendStringInfo(&buf, "%s%s, %s", foreach_current_index(lc) ? ", " : "",
+						 quote_literal_cstr(child->name), include_expr(child, alias, counter));
+	}
+	appendStringInfoChar(&buf, ')');
+	return buf.data;
+}
+
+/* The include tree of MODEL from argument ARGNO (text[]), as its expression over alias r0. */
+static char *
+fetch_expr(FunctionCallInfo fcinfo, int argno, Oid model)
+{
+	ArrayType  *include;
+	Datum	   *paths;
+	bool	   *nulls;
+	int			npaths;
+	List	   *children = NIL;
+	int			counter = 0;
+
+	ormar_require_arg(fcinfo, argno, "include");
+	include = PG_GETARG_ARRAYTYPE_P(argno);
+	deconstruct_array(include, TEXTOID, -1, false, TYPALIGN_INT, &paths, &nulls, &npaths);
+	for (int i = 0; i < npaths; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("include must not contain null")));
+		add_include_path(&children, model, TextDatumGetCString(paths[i]));
+	}
+	return row_json(model, "r0", children, &counter);
+}
+
+/* ormar.fetch(model, pk, include): the row as jsonb with its includes, or NULL. */
+Datum
+ormar_fetch(PG_FUNCTION_ARGS)
+{
+	OrmarModel	m;
+	Datum		key;
+	char	   *sql;
+	Datum		result = (Datum) 0;
+	bool		isnull = true;
+
+	ormar_require_arg(fcinfo, 0, "model");
+	ormar_require_arg(fcinfo, 1, "pk");
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ormar_require_model(PG_GETARG_OID(0));
+	ormar_model_info(PG_GETARG_OID(0), &m);
+	ormar_require_arg(fcinfo, 2, "include");
+	sql = psprintf("SELECT %s FROM %s r0 WHERE r0.%s %s $1",
+				   fetch_expr(fcinfo, 2, m.relid), m.qualified,
+				   quote_identifier(m.pk_name), ormar_operator(m.pk_type, BTEqualStrategyNumber));
+	key = ormar_key_arg(fcinfo, 1, &m, "pk");
+	ormar_exec(sql, 1, &m.pk_type, &key, NULL, true, 1);
+	if (SPI_processed > 0)
+	{
+		result = ormar_getdatum(0, 1, &isnull);
+		if (!isnull)
+			result = SPI_datumTransfer(result, false, -1);
+	}
+	SPI_finish();
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * ormar.fetch_many(model, pks, include): fetch for every key of PKS that
+ * exists, in the order given, in one statement.
+ */
+Datum
+ormar_fetch_many(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	OrmarModel	m;
+	ArrayType  *pks;
+	Oid			elemtype;
+	Oid			arraytype;
+	Datum		arr;
+	char	   *sql;
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	ormar_require_arg(fcinfo, 0, "model");
+	ormar_require_arg(fcinfo, 1, "pks");
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	ormar_require_model(PG_GETARG_OID(0));
+	ormar_model_info(PG_GETARG_OID(0), &m);
+	ormar_require_arg(fcinfo, 2, "include");
+	sql = psprintf("SELECT %s FROM pg_catalog.unnest($1) WITH ORDINALITY u(k, o)"
+				   " JOIN %s r0 ON r0.%s %s u.k ORDER BY u.o",
+				   fetch_expr(fcinfo, 2, m.relid), m.qualified,
+				   quote_identifier(m.pk_name), ormar_operator(m.pk_type, BTEqualStrategyNumber));
+
+	/* the keys as an array of the key type, NULLs dropped (they match nothing) */
+	pks = PG_GETARG_ARRAYTYPE_P(1);
+	elemtype = ARR_ELEMTYPE(pks);
+	arraytype = get_array_type(m.pk_type);
+	if (elemtype == m.pk_type && !array_contains_nulls(pks))
+		arr = PointerGetDatum(pks);
+	else
+	{
+		int16		elen,
+					klen;
+		bool		ebyval,
+					kbyval;
+		char		ealign,
+					kalign;
+		Datum	   *elems;
+		bool	   *enulls;
+		int			n,
+					nkeys = 0;
+		Datum	   *keys;
+
+		get_typlenbyvalalign(elemtype, &elen, &ebyval, &ealign);
+		get_typlenbyvalalign(m.pk_type, &klen, &kbyval, &kalign);
+		deconstruct_array(pks, elemtype, elen, ebyval, ealign, &elems, &enulls, &n);
+		keys = palloc(sizeof(Datum) * Max(n, 1));
+		for (int i = 0; i < n; i++)
+			if (!enulls[i])
+				keys[nkeys++] = ormar_coerce_key(elems[i], elemtype, &m, "pks");
+		arr = PointerGetDatum(construct_array(keys, nkeys, m.pk_type, klen, kbyval, kalign));
+	}
+
+	ormar_exec(sql, 1, &arraytype, &arr, NULL, true, 0);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		value = ormar_getdatum(i, 1, &isnull);
+
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
+	}
+	SPI_finish();
+	return (Datum) 0;
+}
 
 typedef struct Seen
 {

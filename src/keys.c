@@ -112,24 +112,17 @@ key_mismatch(const char *argname, Oid from, OrmarModel *model, const char *detai
 }
 
 /*
- * Argument ARGNO (type "any") as a value of MODEL's primary-key type.
+ * VALUE of type FROM as a value of MODEL's primary-key type (42804 if it
+ * does not convert).  ARGNAME names it in errors.
  */
 Datum
-ormar_key_arg(FunctionCallInfo fcinfo, int argno, OrmarModel *model,
-			  const char *argname)
+ormar_coerce_key(Datum value, Oid from, OrmarModel *model, const char *argname)
 {
-	Oid			from = get_fn_expr_argtype(fcinfo->flinfo, argno);
 	Oid			to = model->pk_type;
-	Datum		value;
 	Datum		result;
 	char	   *message = NULL;
 	Oid			castfn;
 	CoercionPathType path;
-
-	ormar_require_arg(fcinfo, argno, argname);
-	value = PG_GETARG_DATUM(argno);
-	if (!OidIsValid(from))
-		elog(ERROR, "could not determine type of argument \"%s\"", argname);
 
 	if (from == to)
 		return value;
@@ -170,4 +163,19 @@ ormar_key_arg(FunctionCallInfo fcinfo, int argno, OrmarModel *model,
 	}
 	key_mismatch(argname, from, model, NULL);
 	return (Datum) 0;			/* keep compiler quiet */
+}
+
+/*
+ * Argument ARGNO (type "any") as a value of MODEL's primary-key type.
+ */
+Datum
+ormar_key_arg(FunctionCallInfo fcinfo, int argno, OrmarModel *model,
+			  const char *argname)
+{
+	Oid			from = get_fn_expr_argtype(fcinfo->flinfo, argno);
+
+	ormar_require_arg(fcinfo, argno, argname);
+	if (!OidIsValid(from))
+		elog(ERROR, "could not determine type of argument \"%s\"", argname);
+	return ormar_coerce_key(PG_GETARG_DATUM(argno), from, model, argname);
 }

@@ -13,6 +13,8 @@
 
 extern Datum ormar_key_arg(FunctionCallInfo fcinfo, int argno,
 						   OrmarModel *model, const char *argname);
+extern Datum ormar_coerce_key(Datum value, Oid from, OrmarModel *model,
+							  const char *argname);
 extern bool ormar_input_ok(Oid typid, int32 typmod, const char *str);
 extern void ormar_require_arg(FunctionCallInfo fcinfo, int argno,
 							  const char *argname);

@@ -63,15 +63,18 @@ ormar_other_key(FunctionCallInfo fcinfo, ProxyCall *call, int argno)
 	return ormar_key_arg(fcinfo, argno, &call->other, "target_pk");
 }
 
-/* jsonb_build_object('through', jsonb_build_object(...extra columns...)), or "" */
-static char *
-through_object(ProxyCall *call)
+/*
+ * " || jsonb_build_object('through', jsonb_build_object(...))" over the
+ * extra columns of REL's through table (alias ALIAS), or "" if it has none.
+ */
+char *
+ormar_through_object(OrmarRel *rel, const char *alias)
 {
 	List	   *extras;
 	ListCell   *lc;
 	StringInfoData buf;
 
-	extras = ormar_through_extra_columns(call->end.rel);
+	extras = ormar_through_extra_columns(rel);
 	if (extras == NIL)
 		return "";
 	initStringInfo(&buf);
@@ -81,8 +84,8 @@ through_object(ProxyCall *call)
 	{
 		char	   *x = lfirst(lc);
 
-		appendStringInfo(&buf, "%s%s, th.%s", foreach_current_index(lc) > 0 ? ", " : "",
-						 quote_literal_cstr(x), quote_identifier(x));
+		appendStringInfo(&buf, "%s%s, %s.%s", foreach_current_index(lc) > 0 ? ", " : "",
+						 quote_literal_cstr(x), alias, quote_identifier(x));
 	}
 	appendStringInfoString(&buf, "))");
 	return buf.data;
@@ -110,7 +113,7 @@ ormar_related(PG_FUNCTION_ARGS)
 	if (end->rel->kind == ORMAR_MANY_TO_MANY)
 		sql = psprintf("SELECT pg_catalog.to_jsonb(o.*)%s FROM %s th JOIN %s o ON o.%s %s th.%s"
 					   " WHERE th.%s %s $1 ORDER BY o.%s USING %s",
-					   through_object(&call), call.through, call.other.qualified,
+					   ormar_through_object(end->rel, "th"), call.through, call.other.qualified,
 					   call.other_pk, call.eq_other, call.th_other,
 					   call.th_self, call.eq_self, call.other_pk, call.lt_other);
 	else if (end->key_on_self)

@@ -31,5 +31,6 @@ typedef struct ProxyCall
 
 extern void ormar_proxy_begin(FunctionCallInfo fcinfo, ProxyCall *call);
 extern Datum ormar_other_key(FunctionCallInfo fcinfo, ProxyCall *call, int argno);
+extern char *ormar_through_object(OrmarRel *rel, const char *alias);
 
 #endif
