@@ -5,6 +5,7 @@ MODULE_big = ormar_pg
 OBJS = \
 	src/ormar_pg.o \
 	src/spi_util.o \
+	src/cache.o \
 	src/naming.o \
 	src/catalog.o \
 	src/fields.o \

@@ -277,3 +277,8 @@ RETURNS SETOF jsonb
 AS 'MODULE_PATHNAME', 'ormar_fetch_many' LANGUAGE C STABLE;
 COMMENT ON FUNCTION ormar.fetch_many(regclass, anyarray, text[]) IS
     'fetch for every key of PKS that exists, in the order given, in one statement';
+
+CREATE FUNCTION ormar._statements() RETURNS bigint
+AS 'MODULE_PATHNAME', 'ormar_statements' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar._statements() IS
+    'internal: statements ormar_pg has run in this session (tests use it to count statements per call)';

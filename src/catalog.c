@@ -21,6 +21,7 @@
 #include "utils/syscache.h"
 #include "catalog/pg_index.h"
 
+#include "cache.h"
 #include "catalog.h"
 #include "naming.h"
 #include "spi_util.h"
@@ -130,6 +131,7 @@ ormar_insert_model(Oid relid)
 	ormar_exec("INSERT INTO ormar.model (model) VALUES ($1)",
 			   1, argtypes, values, NULL, false, 0);
 	ormar_restore_user(save_user, save_sec);
+	ormar_cache_catalog_changed();
 }
 
 void
@@ -144,6 +146,7 @@ ormar_delete_model(Oid relid)
 	ormar_exec("DELETE FROM ormar.model WHERE model OPERATOR(pg_catalog.=) $1",
 			   1, argtypes, values, NULL, false, 0);
 	ormar_restore_user(save_user, save_sec);
+	ormar_cache_catalog_changed();
 }
 
 static char *
@@ -365,6 +368,7 @@ ormar_store_relation(OrmarRel *rel)
 			   " reverse_lookup_view = EXCLUDED.reverse_lookup_view",
 			   REL_NCOLUMNS, argtypes, v, n, false, 0);
 	ormar_restore_user(save_user, save_sec);
+	ormar_cache_catalog_changed();
 }
 
 void
@@ -380,6 +384,7 @@ ormar_delete_relation(OrmarRel *rel)
 			   " AND name OPERATOR(pg_catalog.=) $2",
 			   2, argtypes, values, NULL, false, 0);
 	ormar_restore_user(save_user, save_sec);
+	ormar_cache_catalog_changed();
 }
 
 /* Keep recorded column names true after ALTER TABLE ... RENAME COLUMN. */
@@ -407,6 +412,7 @@ ormar_rename_column(Oid relid, const char *oldname, const char *newname)
 			   " AND through_reverse_column OPERATOR(pg_catalog.=) $2",
 			   3, argtypes, values, NULL, false, 0);
 	ormar_restore_user(save_user, save_sec);
+	ormar_cache_catalog_changed();
 }
 
 /* The direction REVERSE of REL, seen from the model it starts at. */
@@ -595,4 +601,5 @@ ormar_forget_dropped(Datum oids)
 			   " OR reverse_lookup_view::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)",
 			   1, argtypes, &oids, NULL, false, 0);
 	ormar_restore_user(save_user, save_sec);
+	ormar_cache_catalog_changed();
 }

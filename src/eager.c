@@ -32,6 +32,7 @@
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
+#include "cache.h"
 #include "catalog.h"
 #include "ddl.h"
 #include "keys.h"
@@ -107,7 +108,14 @@ add_include_path(List **children, Oid model, const char *path)
 	}
 }
 
-static char *row_json(Oid model, const char *alias, List *children, int *counter);
+/* State of one statement being built: alias numbering, tables it reads. */
+typedef struct FetchBuild
+{
+	int			counter;
+	List	   *relids;
+} FetchBuild;
+
+static char *row_json(Oid model, const char *alias, List *children, FetchBuild *b);
 
 /*
  * The jsonb of relation NODE seen from the row ALIAS of its model: an
@@ -115,12 +123,12 @@ static char *row_json(Oid model, const char *alias, List *children, int *counter
  * to-many one.
  */
 static char *
-include_expr(IncludeNode *node, const char *alias, int *counter)
+include_expr(IncludeNode *node, const char *alias, FetchBuild *b)
 {
 	OrmarEnd   *end = &node->end;
 	OrmarModel	self,
 				other;
-	char	   *a = psprintf("r%d", ++(*counter));
+	char	   *a = psprintf("r%d", ++b->counter);
 	char	   *row;
 	const char *eq_self,
 			   *eq_other;
@@ -129,11 +137,14 @@ include_expr(IncludeNode *node, const char *alias, int *counter)
 	ormar_model_info(end->other, &other);
 	eq_self = ormar_operator(self.pk_type, BTEqualStrategyNumber);
 	eq_other = ormar_operator(other.pk_type, BTEqualStrategyNumber);
-	row = row_json(end->other, a, node->children, counter);
+	row = row_json(end->other, a, node->children, b);
+	b->relids = lappend_oid(b->relids, end->other);
 
 	if (end->rel->kind == ORMAR_MANY_TO_MANY)
 	{
-		char	   *th = psprintf("t%d", *counter);
+		char	   *th = psprintf("t%d", b->counter);
+
+		b->relids = lappend_oid(b->relids, end->rel->through);
 
 		return psprintf("(SELECT COALESCE(pg_catalog.jsonb_agg(%s%s ORDER BY %s.%s USING %s),"
 						" '[]'::pg_catalog.jsonb) FROM %s %s JOIN %s %s ON %s.%s %s %s.%s"
@@ -165,7 +176,7 @@ include_expr(IncludeNode *node, const char *alias, int *counter)
 
 /* The jsonb of row ALIAS of MODEL with CHILDREN embedded under their names. */
 static char *
-row_json(Oid model, const char *alias, List *children, int *counter)
+row_json(Oid model, const char *alias, List *children, FetchBuild *b)
 {
 	StringInfoData buf;
 	ListCell   *lc;
@@ -180,35 +191,66 @@ row_json(Oid model, const char *alias, List *children, int *counter)
 		IncludeNode *child = lfirst(lc);
 
 		appendStringInfo(&buf, "%s%s, %s", foreach_current_index(lc) ? ", " : "",
-						 quote_literal_cstr(child->name), include_expr(child, alias, counter));
+						 quote_literal_cstr(child->name), include_expr(child, alias, b));
 	}
 	appendStringInfoChar(&buf, ')');
 	return buf.data;
 }
 
-/* The include tree of MODEL from argument ARGNO (text[]), as its expression over alias r0. */
+/*
+ * The statement of fetch (MANY false: one key $1) or fetch_many (MANY true:
+ * keys $1 in order) of MODEL with the include paths of argument ARGNO,
+ * built once per backend and kept in the metadata cache; M receives the
+ * model.  Errors for an unknown model or path come from the build.
+ */
 static char *
-fetch_expr(FunctionCallInfo fcinfo, int argno, Oid model)
+fetch_statement(FunctionCallInfo fcinfo, int argno, Oid model, bool many, OrmarModel *m)
 {
 	ArrayType  *include;
 	Datum	   *paths;
 	bool	   *nulls;
 	int			npaths;
 	List	   *children = NIL;
-	int			counter = 0;
+	FetchBuild	b = {0, NIL};
+	StringInfoData key;
+	char	   *sql;
+	uint64		gen;
 
 	ormar_require_arg(fcinfo, argno, "include");
 	include = PG_GETARG_ARRAYTYPE_P(argno);
 	deconstruct_array(include, TEXTOID, -1, false, TYPALIGN_INT, &paths, &nulls, &npaths);
+	initStringInfo(&key);
+	appendStringInfoString(&key, many ? "fetch_many" : "fetch");
 	for (int i = 0; i < npaths; i++)
 	{
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("include must not contain null")));
-		add_include_path(&children, model, TextDatumGetCString(paths[i]));
+		appendStringInfo(&key, "\x01%s", TextDatumGetCString(paths[i]));
 	}
-	return row_json(model, "r0", children, &counter);
+
+	gen = ormar_cache_generation();
+	if (ormar_cache_get_sql(model, key.data, &sql, m))
+		return sql;
+
+	ormar_require_model(model);
+	ormar_model_info(model, m);
+	for (int i = 0; i < npaths; i++)
+		add_include_path(&children, model, TextDatumGetCString(paths[i]));
+	if (many)
+		sql = psprintf("SELECT %s FROM pg_catalog.unnest($1) WITH ORDINALITY u(k, o)"
+					   " JOIN %s r0 ON r0.%s %s u.k ORDER BY u.o",
+					   row_json(model, "r0", children, &b), m->qualified,
+					   quote_identifier(m->pk_name),
+					   ormar_operator(m->pk_type, BTEqualStrategyNumber));
+	else
+		sql = psprintf("SELECT %s FROM %s r0 WHERE r0.%s %s $1",
+					   row_json(model, "r0", children, &b), m->qualified,
+					   quote_identifier(m->pk_name),
+					   ormar_operator(m->pk_type, BTEqualStrategyNumber));
+	ormar_cache_put_sql(model, key.data, sql, m, b.relids, gen);
+	return sql;
 }
 
 /* ormar.fetch(model, pk, include): the row as jsonb with its includes, or NULL. */
@@ -225,12 +267,7 @@ ormar_fetch(PG_FUNCTION_ARGS)
 	ormar_require_arg(fcinfo, 1, "pk");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	ormar_require_model(PG_GETARG_OID(0));
-	ormar_model_info(PG_GETARG_OID(0), &m);
-	ormar_require_arg(fcinfo, 2, "include");
-	sql = psprintf("SELECT %s FROM %s r0 WHERE r0.%s %s $1",
-				   fetch_expr(fcinfo, 2, m.relid), m.qualified,
-				   quote_identifier(m.pk_name), ormar_operator(m.pk_type, BTEqualStrategyNumber));
+	sql = fetch_statement(fcinfo, 2, PG_GETARG_OID(0), false, &m);
 	key = ormar_key_arg(fcinfo, 1, &m, "pk");
 	ormar_exec(sql, 1, &m.pk_type, &key, NULL, true, 1);
 	if (SPI_processed > 0)
@@ -265,13 +302,7 @@ ormar_fetch_many(PG_FUNCTION_ARGS)
 	ormar_require_arg(fcinfo, 1, "pks");
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	ormar_require_model(PG_GETARG_OID(0));
-	ormar_model_info(PG_GETARG_OID(0), &m);
-	ormar_require_arg(fcinfo, 2, "include");
-	sql = psprintf("SELECT %s FROM pg_catalog.unnest($1) WITH ORDINALITY u(k, o)"
-				   " JOIN %s r0 ON r0.%s %s u.k ORDER BY u.o",
-				   fetch_expr(fcinfo, 2, m.relid), m.qualified,
-				   quote_identifier(m.pk_name), ormar_operator(m.pk_type, BTEqualStrategyNumber));
+	sql = fetch_statement(fcinfo, 2, PG_GETARG_OID(0), true, &m);
 
 	/* the keys as an array of the key type, NULLs dropped (they match nothing) */
 	pks = PG_GETARG_ARRAYTYPE_P(1);

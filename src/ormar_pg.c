@@ -12,11 +12,32 @@
 #include "storage/lmgr.h"
 #include "utils/lsyscache.h"
 
+#include "cache.h"
 #include "ormar_pg.h"
 
 PG_MODULE_MAGIC;
 
+PG_FUNCTION_INFO_V1(ormar_statements);
+
 int			ormar_ddl_depth = 0;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	ormar_cache_init();
+}
+
+/*
+ * ormar._statements(): how many statements ormar_pg's functions have run in
+ * this backend, so tests can check that a call is one statement.
+ */
+Datum
+ormar_statements(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64((int64) ormar_statements_run);
+}
 
 /*
  * Run API function FN inside an SPI connection, marked as ormar_pg's own

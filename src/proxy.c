@@ -15,6 +15,7 @@
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
 
+#include "cache.h"
 #include "ddl.h"
 #include "keys.h"
 #include "naming.h"
@@ -31,29 +32,39 @@ void
 ormar_proxy_begin(FunctionCallInfo fcinfo, ProxyCall *call)
 {
 	OrmarEnd   *end = &call->end;
+	Oid			model;
+	char	   *relation;
+	uint64		gen;
 
 	ormar_require_arg(fcinfo, 0, "model");
 	ormar_require_arg(fcinfo, 1, "pk");
 	ormar_require_arg(fcinfo, 2, "relation");
+	model = PG_GETARG_OID(0);
+	relation = text_to_cstring(PG_GETARG_TEXT_PP(2));
 
-	ormar_lookup_end(PG_GETARG_OID(0), text_to_cstring(PG_GETARG_TEXT_PP(2)), end);
-	ormar_model_info(end->self, &call->self);
-	ormar_model_info(end->other, &call->other);
-	call->pk = ormar_key_arg(fcinfo, 1, &call->self, "pk");
-
-	call->self_pk = quote_identifier(call->self.pk_name);
-	call->other_pk = quote_identifier(call->other.pk_name);
-	call->eq_self = ormar_operator(call->self.pk_type, BTEqualStrategyNumber);
-	call->eq_other = ormar_operator(call->other.pk_type, BTEqualStrategyNumber);
-	call->lt_other = ormar_operator(call->other.pk_type, BTLessStrategyNumber);
-	if (end->rel->kind == ORMAR_FOREIGN_KEY)
-		call->fk = quote_identifier(end->fk_column);
-	else
+	gen = ormar_cache_generation();
+	if (!ormar_cache_get_call(model, relation, call))
 	{
-		call->through = ormar_qualified_rel(end->rel->through);
-		call->th_self = quote_identifier(end->through_self);
-		call->th_other = quote_identifier(end->through_other);
+		ormar_lookup_end(model, relation, end);
+		ormar_model_info(end->self, &call->self);
+		ormar_model_info(end->other, &call->other);
+		call->self_pk = quote_identifier(call->self.pk_name);
+		call->other_pk = quote_identifier(call->other.pk_name);
+		call->eq_self = ormar_operator(call->self.pk_type, BTEqualStrategyNumber);
+		call->eq_other = ormar_operator(call->other.pk_type, BTEqualStrategyNumber);
+		call->lt_other = ormar_operator(call->other.pk_type, BTLessStrategyNumber);
+		call->fk = call->through = call->th_self = call->th_other = NULL;
+		if (end->rel->kind == ORMAR_FOREIGN_KEY)
+			call->fk = quote_identifier(end->fk_column);
+		else
+		{
+			call->through = ormar_qualified_rel(end->rel->through);
+			call->th_self = quote_identifier(end->through_self);
+			call->th_other = quote_identifier(end->through_other);
+		}
+		ormar_cache_put_call(model, relation, call, gen);
 	}
+	call->pk = ormar_key_arg(fcinfo, 1, &call->self, "pk");
 }
 
 /* Argument ARGNO as a key of the model the relation reaches. */

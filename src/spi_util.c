@@ -24,6 +24,7 @@
 #include "utils/syscache.h"
 #include "catalog/pg_class.h"
 
+#include "cache.h"
 #include "spi_util.h"
 
 #define ORMAR_MAX_PLANS 2048
@@ -154,6 +155,7 @@ ormar_exec(const char *sql, int nargs, Oid *argtypes, Datum *values,
 	SPIPlanPtr	plan = cached_plan(sql, nargs, argtypes);
 	int			rc;
 
+	ormar_statements_run++;
 	rc = SPI_execute_plan(plan, values, nulls, read_only, count);
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",

@@ -1,0 +1,7 @@
+WITH RECURSIVE w(id, depth) AS (
+    SELECT id, 0 FROM person WHERE id = 1
+  UNION ALL
+    SELECT p.id, w.depth + 1 FROM w JOIN person p ON p.supervisor = w.id
+)
+SELECT count(*) FROM (SELECT w.depth, to_jsonb(p) FROM w JOIN person p ON p.id = w.id
+                       ORDER BY w.depth, p.id) x;

@@ -1,0 +1,1 @@
+SELECT count(*) FROM ormar.traverse('person', 1, 'employees');

@@ -1,0 +1,295 @@
+/*-------------------------------------------------------------------------
+ * cache.c
+ *	  Backend-local cache of what a proxy call needs to know about its
+ *	  relation (the direction, both models and their keys, operators and
+ *	  quoted names), so that a call runs no catalog query once warm.
+ *
+ * Invalidation: every write of the ormar catalog sends a relcache
+ * invalidation for ormar.relation (ormar_cache_catalog_changed), which
+ * reaches this backend at once and other backends when the writer commits.
+ * The relcache callback marks the cache stale when that happens, or when a
+ * table the cache speaks of changes (rename, ALTER, drop).  A stale cache
+ * is emptied at the next lookup, never inside the callback, and callers get
+ * deep copies, so no call ever holds a pointer into memory being freed.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "common/hashfn.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "cache.h"
+
+typedef struct CallKey
+{
+	Oid			model;
+	char		relation[NAMEDATALEN];
+} CallKey;
+
+typedef struct CallEntry
+{
+	CallKey		key;
+	ProxyCall	call;			/* strings live in CacheCxt */
+} CallEntry;
+
+static MemoryContext CacheCxt = NULL;
+static HTAB *calls = NULL;
+static List *tables = NIL;		/* OIDs of the tables entries speak of */
+static bool stale = false;
+static uint64 generation = 0;	/* bumped whenever the cache goes stale */
+
+typedef struct SqlKey
+{
+	uint64		hash;
+} SqlKey;
+
+typedef struct SqlEntry
+{
+	SqlKey		key;
+	Oid			model;
+	char	   *text;			/* what the statement was built from */
+	char	   *sql;
+	OrmarModel	m;
+} SqlEntry;
+
+static HTAB *sqls = NULL;
+static Oid	catalog_relid = InvalidOid;
+
+/* statements ormar_exec ran in this backend (for tests) */
+uint64		ormar_statements_run = 0;
+
+static void
+relcache_callback(Datum arg, Oid relid)
+{
+	if (!OidIsValid(relid) || relid == catalog_relid || list_member_oid(tables, relid))
+	{
+		stale = true;
+		generation++;
+	}
+}
+
+void
+ormar_cache_init(void)
+{
+	CacheRegisterRelcacheCallback(relcache_callback, (Datum) 0);
+}
+
+/*
+ * OID of ormar.relation, looked up afresh: the extension may have been
+ * dropped and created again since.  The callback compares with the last
+ * value seen.
+ */
+static Oid
+catalog_oid(void)
+{
+	Oid			nsp = get_namespace_oid("ormar", false);
+
+	catalog_relid = get_relname_relid("relation", nsp);
+	return catalog_relid;
+}
+
+/* Tell every backend (this one now, others at commit) the catalog changed. */
+void
+ormar_cache_catalog_changed(void)
+{
+	CacheInvalidateRelcacheByRelid(catalog_oid());
+	stale = true;
+	generation++;
+}
+
+static void
+ensure_cache(void)
+{
+	HASHCTL		ctl;
+
+	if (calls != NULL && !stale)
+		return;
+	if (CacheCxt == NULL)
+		CacheCxt = AllocSetContextCreate(CacheMemoryContext, "ormar_pg metadata",
+										 ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(CacheCxt);
+	tables = NIL;
+	stale = false;
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(CallKey);
+	ctl.entrysize = sizeof(CallEntry);
+	ctl.hcxt = CacheCxt;
+	calls = hash_create("ormar_pg relation metadata", 64, &ctl,
+						HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctl.keysize = sizeof(SqlKey);
+	ctl.entrysize = sizeof(SqlEntry);
+	sqls = hash_create("ormar_pg statements", 64, &ctl,
+					   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	(void) catalog_oid();
+}
+
+static char *
+dup(const char *s, MemoryContext cxt)
+{
+	return s ? MemoryContextStrdup(cxt, s) : NULL;
+}
+
+static void
+copy_model(OrmarModel *dst, const OrmarModel *src, MemoryContext cxt)
+{
+	*dst = *src;
+	dst->schema = dup(src->schema, cxt);
+	dst->name = dup(src->name, cxt);
+	dst->qualified = dup(src->qualified, cxt);
+	dst->pk_name = dup(src->pk_name, cxt);
+}
+
+/* Deep copy of SRC into CXT (the per-call pk is not part of it). */
+static void
+copy_call(ProxyCall *dst, const ProxyCall *src, MemoryContext cxt)
+{
+	OrmarRel   *rel = MemoryContextAlloc(cxt, sizeof(OrmarRel));
+	const OrmarRel *s = src->end.rel;
+
+	*rel = *s;
+	rel->name = dup(s->name, cxt);
+	rel->target_schema = dup(s->target_schema, cxt);
+	rel->target_name = dup(s->target_name, cxt);
+	rel->related_name = dup(s->related_name, cxt);
+	rel->ondelete = dup(s->ondelete, cxt);
+	rel->onupdate = dup(s->onupdate, cxt);
+	rel->column_name = dup(s->column_name, cxt);
+	rel->constraint_name = dup(s->constraint_name, cxt);
+	rel->index_name = dup(s->index_name, cxt);
+	rel->through_schema = dup(s->through_schema, cxt);
+	rel->through_name = dup(s->through_name, cxt);
+	rel->through_column = dup(s->through_column, cxt);
+	rel->through_reverse_column = dup(s->through_reverse_column, cxt);
+	rel->through_fields = dup(s->through_fields, cxt);
+
+	*dst = *src;
+	ormar_end_of(rel, src->end.reverse, &dst->end);
+	copy_model(&dst->self, &src->self, cxt);
+	copy_model(&dst->other, &src->other, cxt);
+	dst->self_pk = dup(src->self_pk, cxt);
+	dst->other_pk = dup(src->other_pk, cxt);
+	dst->eq_self = dup(src->eq_self, cxt);
+	dst->eq_other = dup(src->eq_other, cxt);
+	dst->lt_other = dup(src->lt_other, cxt);
+	dst->fk = dup(src->fk, cxt);
+	dst->through = dup(src->through, cxt);
+	dst->th_self = dup(src->th_self, cxt);
+	dst->th_other = dup(src->th_other, cxt);
+}
+
+static bool
+make_key(CallKey *key, Oid model, const char *relation)
+{
+	if (strlen(relation) >= NAMEDATALEN)
+		return false;			/* no such relation can exist; let the lookup say so */
+	memset(key, 0, sizeof(CallKey));
+	key->model = model;
+	strcpy(key->relation, relation);
+	return true;
+}
+
+/* The cache's generation now: pass it to a put after resolving a miss. */
+uint64
+ormar_cache_generation(void)
+{
+	return generation;
+}
+
+/* Fill CALL (in the current context) from the cache; false on a miss. */
+bool
+ormar_cache_get_call(Oid model, const char *relation, ProxyCall *call)
+{
+	CallKey		key;
+	CallEntry  *entry;
+
+	ensure_cache();
+	if (!make_key(&key, model, relation))
+		return false;
+	entry = hash_search(calls, &key, HASH_FIND, NULL);
+	if (entry == NULL)
+		return false;
+	copy_call(call, &entry->call, CurrentMemoryContext);
+	return true;
+}
+
+/*
+ * Remember CALL, resolved from the catalog since generation GEN; if the
+ * cache went stale meanwhile, what was read may be outdated: skip it.
+ */
+void
+ormar_cache_put_call(Oid model, const char *relation, const ProxyCall *call, uint64 gen)
+{
+	CallKey		key;
+	CallEntry  *entry;
+	MemoryContext old;
+
+	if (gen != generation)
+		return;
+	ensure_cache();
+	if (!make_key(&key, model, relation))
+		return;
+	entry = hash_search(calls, &key, HASH_ENTER, NULL);
+	copy_call(&entry->call, call, CacheCxt);
+	old = MemoryContextSwitchTo(CacheCxt);
+	tables = list_append_unique_oid(tables, call->self.relid);
+	tables = list_append_unique_oid(tables, call->other.relid);
+	if (OidIsValid(call->end.rel->through))
+		tables = list_append_unique_oid(tables, call->end.rel->through);
+	MemoryContextSwitchTo(old);
+}
+
+static uint64
+sql_hash(Oid model, const char *text)
+{
+	return hash_combine64(hash_bytes_uint32_extended(model, 0),
+						  hash_bytes_extended((const unsigned char *) text, strlen(text), 0));
+}
+
+/*
+ * A statement built for MODEL from TEXT (e.g. fetch's include paths), with
+ * the model it runs on; false on a miss.  Copies into the current context.
+ */
+bool
+ormar_cache_get_sql(Oid model, const char *text, char **sql, OrmarModel *m)
+{
+	SqlKey		key;
+	SqlEntry   *entry;
+
+	ensure_cache();
+	key.hash = sql_hash(model, text);
+	entry = hash_search(sqls, &key, HASH_FIND, NULL);
+	if (entry == NULL || entry->model != model || strcmp(entry->text, text) != 0)
+		return false;
+	*sql = pstrdup(entry->sql);
+	copy_model(m, &entry->m, CurrentMemoryContext);
+	return true;
+}
+
+void
+ormar_cache_put_sql(Oid model, const char *text, const char *sql, const OrmarModel *m,
+					List *relids, uint64 gen)
+{
+	SqlKey		key;
+	SqlEntry   *entry;
+	MemoryContext old;
+	ListCell   *lc;
+
+	if (gen != generation)
+		return;
+	ensure_cache();
+	key.hash = sql_hash(model, text);
+	entry = hash_search(sqls, &key, HASH_ENTER, NULL);
+	entry->model = model;
+	entry->text = MemoryContextStrdup(CacheCxt, text);
+	entry->sql = MemoryContextStrdup(CacheCxt, sql);
+	copy_model(&entry->m, m, CacheCxt);
+	old = MemoryContextSwitchTo(CacheCxt);
+	tables = list_append_unique_oid(tables, model);
+	foreach(lc, relids)
+		tables = list_append_unique_oid(tables, lfirst_oid(lc));
+	MemoryContextSwitchTo(old);
+}

@@ -1,0 +1,24 @@
+/*-------------------------------------------------------------------------
+ * cache.h
+ *	  Backend-local cache of resolved relation metadata for the proxies.
+ *-------------------------------------------------------------------------
+ */
+#ifndef ORMAR_CACHE_H
+#define ORMAR_CACHE_H
+
+#include "postgres.h"
+
+#include "proxy.h"
+
+extern void ormar_cache_init(void);
+extern void ormar_cache_catalog_changed(void);
+extern uint64 ormar_cache_generation(void);
+extern bool ormar_cache_get_call(Oid model, const char *relation, ProxyCall *call);
+extern void ormar_cache_put_call(Oid model, const char *relation,
+								 const ProxyCall *call, uint64 gen);
+extern bool ormar_cache_get_sql(Oid model, const char *text, char **sql, OrmarModel *m);
+extern void ormar_cache_put_sql(Oid model, const char *text, const char *sql,
+								const OrmarModel *m, List *relids, uint64 gen);
+extern uint64 ormar_statements_run;
+
+#endif
