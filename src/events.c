@@ -94,6 +94,38 @@ on_ddl_start(FunctionCallInfo fcinfo)
 	return (Datum) 0;
 }
 
+/*
+ * Does statement TREE change what generated objects depend on: the column
+ * set or types of a table, or the name or schema of a table or column?
+ * Anything else (constraints, RLS, storage, comments...) leaves them be;
+ * in particular pg_restore's ADD CONSTRAINT of a model's primary key must
+ * not make us look at a model that has no key yet.
+ */
+static bool
+changes_columns_or_names(Node *tree)
+{
+	ListCell   *lc;
+
+	if (IsA(tree, RenameStmt))
+	{
+		ObjectType	type = ((RenameStmt *) tree)->renameType;
+
+		return type == OBJECT_TABLE || type == OBJECT_COLUMN || type == OBJECT_SCHEMA;
+	}
+	if (IsA(tree, AlterObjectSchemaStmt))
+		return ((AlterObjectSchemaStmt *) tree)->objectType == OBJECT_TABLE;
+	if (!IsA(tree, AlterTableStmt))
+		return false;
+	foreach(lc, ((AlterTableStmt *) tree)->cmds)
+	{
+		AlterTableType t = ((AlterTableCmd *) lfirst(lc))->subtype;
+
+		if (t == AT_AddColumn || t == AT_DropColumn || t == AT_AlterColumnType)
+			return true;
+	}
+	return false;
+}
+
 static Datum
 on_ddl_end(FunctionCallInfo fcinfo)
 {
@@ -104,8 +136,7 @@ on_ddl_end(FunctionCallInfo fcinfo)
 	List	   *done = NIL;
 	ListCell   *lc;
 
-	if (!(IsA(tree, AlterTableStmt) || IsA(tree, RenameStmt) ||
-		  IsA(tree, AlterObjectSchemaStmt)) || !catalog_ready())
+	if (!changes_columns_or_names(tree) || !catalog_ready())
 		return (Datum) 0;
 
 	if (IsA(tree, RenameStmt) && ((RenameStmt *) tree)->renameType == OBJECT_SCHEMA)
