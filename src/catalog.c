@@ -603,3 +603,23 @@ ormar_forget_dropped(Datum oids)
 	ormar_restore_user(save_user, save_sec);
 	ormar_cache_catalog_changed();
 }
+
+/*
+ * Is RELID the through table of a relation?  If so, its model and name go
+ * to *MODEL and *NAME (for messages).
+ */
+bool
+ormar_through_of(Oid relid, char **model, char **name)
+{
+	Oid			argtypes[1] = {REGCLASSOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+	ormar_exec("SELECT model::pg_catalog.text, name FROM ormar.relation"
+			   " WHERE through OPERATOR(pg_catalog.=) $1",
+			   1, argtypes, values, NULL, false, 1);
+	if (SPI_processed == 0)
+		return false;
+	*model = ormar_getstring(0, 1);
+	*name = ormar_getstring(0, 2);
+	return true;
+}

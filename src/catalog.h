@@ -110,5 +110,6 @@ extern const char *ormar_kind_name(OrmarKind kind);
 
 
 extern List *ormar_relations_touching_any(Datum oids);
+extern bool ormar_through_of(Oid relid, char **model, char **name);
 extern void ormar_forget_dropped(Datum oids);
 #endif

@@ -627,6 +627,8 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	{
 		bool		has_pk;
 		List	   *clauses = NIL;
+		char	   *umodel,
+				   *uname;
 		Relation	r = relation_open(relid, AccessShareLock);
 
 		if (rel->through_fields)
@@ -644,20 +646,12 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 							rel->through_name, m->name, rel->name),
 					 errdetail("A through model may hold extra columns, never relations.")));
 		ormar_check_owner(relid);
-		{
-			Oid			argtypes[1] = {REGCLASSOID};
-			Datum		values[1] = {ObjectIdGetDatum(relid)};
-
-			ormar_exec("SELECT model::pg_catalog.text, name FROM ormar.relation"
-					   " WHERE through OPERATOR(pg_catalog.=) $1",
-					   1, argtypes, values, NULL, false, 1);
-			if (SPI_processed > 0)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
-						 errmsg("table \"%s\" is already the through table of relation \"%s.%s\"",
-								rel->through_name, ormar_getstring(0, 1), ormar_getstring(0, 2)),
-						 errhint("Give relation \"%s\" a through table of its own.", rel->name)));
-		}
+		if (ormar_through_of(relid, &umodel, &uname))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+					 errmsg("table \"%s\" is already the through table of relation \"%s.%s\"",
+							rel->through_name, umodel, uname),
+					 errhint("Give relation \"%s\" a through table of its own.", rel->name)));
 		/* only what the table lacks: it may hold the data of an earlier declaration */
 		if (get_attnum(relid, rel->through_column) == InvalidAttrNumber)
 			clauses = lappend(clauses, psprintf("ADD COLUMN %s %s NOT NULL", c1, mtype));

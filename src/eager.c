@@ -335,13 +335,7 @@ ormar_fetch_many(PG_FUNCTION_ARGS)
 	}
 
 	ormar_exec(sql, 1, &arraytype, &arr, NULL, true, 0);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
-		Datum		value = ormar_getdatum(i, 1, &isnull);
-
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
-	}
+	ormar_rows_to_result(rsinfo);
 	SPI_finish();
 	return (Datum) 0;
 }

@@ -139,13 +139,7 @@ ormar_related(PG_FUNCTION_ARGS)
 					   call.other_pk, call.lt_other);
 
 	ormar_exec(sql, 1, argtypes, &call.pk, NULL, true, 0);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
-		Datum		value = ormar_getdatum(i, 1, &isnull);
-
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
-	}
+	ormar_rows_to_result(rsinfo);
 	SPI_finish();
 	return (Datum) 0;
 }

@@ -56,17 +56,14 @@ ormar_target_model(const char *schema, const char *name)
 void
 ormar_check_not_through(Oid model)
 {
-	Oid			argtypes[1] = {REGCLASSOID};
-	Datum		values[1] = {ObjectIdGetDatum(model)};
+	char	   *rmodel,
+			   *rname;
 
-	ormar_exec("SELECT model::pg_catalog.text, name FROM ormar.relation"
-			   " WHERE through OPERATOR(pg_catalog.=) $1",
-			   1, argtypes, values, NULL, false, 1);
-	if (SPI_processed > 0)
+	if (ormar_through_of(model, &rmodel, &rname))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
 				 errmsg("model \"%s\" is the through table of relation \"%s.%s\"",
-						get_rel_name(model), ormar_getstring(0, 1), ormar_getstring(0, 2)),
+						get_rel_name(model), rmodel, rname),
 				 errdetail("A through model may hold extra columns, never relations.")));
 }
 

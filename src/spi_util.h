@@ -8,6 +8,7 @@
 
 #include "postgres.h"
 #include "executor/spi.h"
+#include "nodes/execnodes.h"
 
 /* Run a statement through a plan cached per backend, keyed by its text. */
 extern int	ormar_exec(const char *sql, int nargs, Oid *argtypes,
@@ -28,5 +29,6 @@ extern void ormar_as_catalog_owner(Oid *save_userid, int *save_sec);
 extern void ormar_restore_user(Oid save_userid, int save_sec);
 
 extern void ormar_reset_plans(void);
+extern void ormar_rows_to_result(ReturnSetInfo *rsinfo);
 
 #endif
