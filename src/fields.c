@@ -10,6 +10,7 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
@@ -18,6 +19,7 @@
 #include "parser/parser.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/resowner.h"
 #include "utils/varlena.h"
 
 #include "fields.h"
@@ -113,17 +115,27 @@ ormar_check_expression(const char *expr, const char *what)
 	List	   *volatile parsed = NIL;
 	volatile bool ok = false;
 	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
 
+	/* a syntax error is an answer here, not a failure: catch it properly */
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
 	PG_TRY();
 	{
 		parsed = raw_parser(psprintf("ALTER TABLE t ALTER COLUMN c SET DEFAULT %s", expr),
 							RAW_PARSE_DEFAULT);
 		ok = true;
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
 	}
 	PG_CATCH();
 	{
 		MemoryContextSwitchTo(oldcxt);
 		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
 	}
 	PG_END_TRY();
 
