@@ -2,8 +2,10 @@
 # ormar_pg benchmark: each workload's mean latency through ormar_pg and through
 # hand-written SQL, measured interleaved in the same run, and their ratio.
 #
-#   bash bench/run.sh [seconds per run, default 5] [rounds, default 3]
+#   bash bench/run.sh [seconds per run, default 5] [rounds, default 3] [workload regex]
 #
+# With a workload regex (e.g. 'w1_'), only the matching workloads run, and
+# not W6.
 # Needs the extension installed (bash .ci/setup does it).  Runs in a
 # throwaway cluster made by pg_virtualenv; not part of the test suite.
 set -euo pipefail
@@ -11,11 +13,12 @@ self=$(readlink -f "${BASH_SOURCE[0]}")
 cd "$(dirname "$self")"
 SECS=${1:-5}
 ROUNDS=${2:-3}
+ONLY=${3:-}
 
 if [ -z "${ORMAR_BENCH_INSIDE:-}" ]; then
     unset PGPORT PGHOST PGUSER PGDATABASE PGPASSWORD
     export ORMAR_BENCH_INSIDE=1
-    exec pg_virtualenv -t -v 15 -c --locale=C.UTF-8 bash "$self" "$SECS" "$ROUNDS"
+    exec pg_virtualenv -t -v 15 -c --locale=C.UTF-8 bash "$self" "$SECS" "$ROUNDS" "$ONLY"
 fi
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
@@ -34,6 +37,9 @@ latency() {
 
 printf '\n%-30s %12s %12s %8s\n' "workload" "ormar_pg ms" "hand ms" "ratio"
 for w in w1_accessor w1_related w2_accessor w2_related w3_newest w4_fetch_many w5_add w7_traverse; do
+    if [ -n "$ONLY" ] && ! [[ $w =~ $ONLY ]]; then
+        continue
+    fi
     o_sum=0; h_sum=0
     for r in $(seq "$ROUNDS"); do
         # alternate which side goes first, so drift hits both alike
@@ -47,6 +53,10 @@ for w in w1_accessor w1_related w2_accessor w2_related w3_newest w4_fetch_many w
     o_mean=$(calc "$o_sum / $ROUNDS"); h_mean=$(calc "$h_sum / $ROUNDS")
     printf '%-30s %12.4f %12.4f %8.3f\n' "$w" "$o_mean" "$h_mean" "$(calc "$o_mean / $h_mean")"
 done
+
+if [ -n "$ONLY" ]; then
+    exit 0
+fi
 
 # W6: declaring N models with 2N relations (a foreign key to the previous
 # model and a many-to-many to the one at half its number), timed for growing N
