@@ -149,12 +149,6 @@ ormar_delete_model(Oid relid)
 	ormar_cache_catalog_changed();
 }
 
-static char *
-getname(uint64 row, int col)
-{
-	return ormar_getstring(row, col);
-}
-
 /* Build an OrmarRel from row ROW of SPI_tuptable (columns REL_COLUMNS). */
 static OrmarRel *
 rel_from_row(uint64 row)
@@ -163,27 +157,27 @@ rel_from_row(uint64 row)
 	char	   *kind;
 
 	rel->model = ormar_getoid(row, 1);
-	rel->name = getname(row, 2);
-	kind = getname(row, 3);
+	rel->name = ormar_getstring(row, 2);
+	kind = ormar_getstring(row, 3);
 	rel->kind = strcmp(kind, "foreign_key") == 0 ? ORMAR_FOREIGN_KEY : ORMAR_MANY_TO_MANY;
 	rel->target = ormar_getoid(row, 4);
-	rel->target_schema = getname(row, 5);
-	rel->target_name = getname(row, 6);
-	rel->related_name = getname(row, 7);
+	rel->target_schema = ormar_getstring(row, 5);
+	rel->target_name = ormar_getstring(row, 6);
+	rel->related_name = ormar_getstring(row, 7);
 	rel->skip_reverse = ormar_getbool(row, 8);
 	rel->nullable = ormar_getbool(row, 9);
 	rel->one_to_one = ormar_getbool(row, 10);
-	rel->ondelete = getname(row, 11);
-	rel->onupdate = getname(row, 12);
-	rel->column_name = getname(row, 13);
-	rel->constraint_name = getname(row, 14);
-	rel->index_name = getname(row, 15);
+	rel->ondelete = ormar_getstring(row, 11);
+	rel->onupdate = ormar_getstring(row, 12);
+	rel->column_name = ormar_getstring(row, 13);
+	rel->constraint_name = ormar_getstring(row, 14);
+	rel->index_name = ormar_getstring(row, 15);
 	rel->through = ormar_getoid(row, 16);
-	rel->through_schema = getname(row, 17);
-	rel->through_name = getname(row, 18);
-	rel->through_column = getname(row, 19);
-	rel->through_reverse_column = getname(row, 20);
-	rel->through_fields = getname(row, 21);
+	rel->through_schema = ormar_getstring(row, 17);
+	rel->through_name = ormar_getstring(row, 18);
+	rel->through_column = ormar_getstring(row, 19);
+	rel->through_reverse_column = ormar_getstring(row, 20);
+	rel->through_fields = ormar_getstring(row, 21);
 	rel->through_created = ormar_getbool(row, 22);
 	rel->accessor = ormar_getoid(row, 23);
 	rel->reverse_accessor = ormar_getoid(row, 24);

@@ -153,7 +153,7 @@ ormar_check_expression(const char *expr, const char *what)
 		}
 	}
 	else
-		ok = false;
+		ok = false;				/* no parse, or more than one statement */
 
 	if (!ok)
 		ereport(ERROR,

@@ -30,7 +30,7 @@ PG_FUNCTION_INFO_V1(ormar_clear);
 PG_FUNCTION_INFO_V1(ormar_create_related);
 PG_FUNCTION_INFO_V1(ormar_update_through);
 
-/* Error unless model REL (qualified) has a row with key $1 of TYPE. */
+/* Error 23503 unless MODEL has a row with key KEY (EQ: its key type's =). */
 static void
 require_row(OrmarModel *model, const char *eq, Datum key)
 {

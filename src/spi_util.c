@@ -63,8 +63,8 @@ init_plan_cache(void)
 }
 
 /*
- * Forget every kept plan.  Called when the cache grows past its bound (old
- * texts of renamed objects accumulate) and from the catalog callback.
+ * Forget every kept plan.  Called when the cache grows past its bound: the
+ * texts of renamed objects accumulate.
  */
 void
 ormar_reset_plans(void)
