@@ -20,7 +20,7 @@ OBJS = \
 	src/eager.o
 
 EXTENSION = ormar_pg
-DATA = ormar_pg--0.1.0.sql
+DATA = ormar_pg--0.1.0.sql ormar_pg--0.2.0.sql ormar_pg--0.1.0--0.2.0.sql
 PGFILEDESC = "ormar_pg - ormar relation model in PostgreSQL"
 
 REGRESS = models foreign_keys accessors proxies errors many_to_many self_pending dump_restore fetch

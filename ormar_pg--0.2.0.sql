@@ -1,0 +1,284 @@
+-- ormar_pg 0.2.0: ormar's relation model inside PostgreSQL.
+-- Order: catalog tables, views, functions, event triggers.
+
+\echo Use "CREATE EXTENSION ormar_pg" to load this file. \quit
+
+-------------------------------------------------------------------------------
+-- Catalog
+--
+-- Tables are referenced by regclass so that renames never make a row stale and
+-- pg_dump writes them as names.  Column names are kept up to date by the
+-- ddl_command_end event trigger.  Only the extension's functions write here.
+-------------------------------------------------------------------------------
+
+CREATE TABLE ormar.model (
+    model       regclass PRIMARY KEY
+);
+COMMENT ON TABLE ormar.model IS 'ormar_pg catalog: tables registered as models';
+
+CREATE TABLE ormar.relation (
+    model                   regclass NOT NULL REFERENCES ormar.model,
+    name                    text NOT NULL,
+    kind                    text NOT NULL
+                            CHECK (kind IN ('foreign_key', 'many_to_many')),
+    target                  regclass REFERENCES ormar.model,      -- NULL while pending
+    target_schema           name NOT NULL,
+    target_name             name NOT NULL,
+    related_name            text NOT NULL,
+    skip_reverse            boolean NOT NULL DEFAULT false,
+    nullable                boolean NOT NULL DEFAULT true,
+    one_to_one              boolean NOT NULL DEFAULT false,
+    ondelete                text,
+    onupdate                text,
+    column_name             name,          -- foreign key: referencing column of model
+    constraint_name         name,          -- foreign key: generated constraint
+    index_name              name,          -- foreign key: generated index
+    through                 regclass,      -- many-to-many: through table
+    through_schema          name,          -- many-to-many: through table to use or create
+    through_name            name,
+    through_column          name,          -- through column pointing at model
+    through_reverse_column  name,          -- through column pointing at target
+    through_fields          json,          -- extra columns of an auto-created through table
+    through_created         boolean NOT NULL DEFAULT false,
+    accessor                regprocedure,
+    reverse_accessor        regprocedure,
+    lookup_view             regclass,
+    reverse_lookup_view     regclass,
+    PRIMARY KEY (model, name),
+    CHECK ((kind = 'foreign_key') = (column_name IS NOT NULL))
+);
+CREATE INDEX relation_target_idx ON ormar.relation (target);
+COMMENT ON TABLE ormar.relation IS
+    'ormar_pg catalog: one row per declared relation (its reverse side is derived)';
+
+SELECT pg_catalog.pg_extension_config_dump('ormar.model', '');
+SELECT pg_catalog.pg_extension_config_dump('ormar.relation', '');
+
+GRANT USAGE ON SCHEMA ormar TO PUBLIC;
+REVOKE ALL ON ormar.model, ormar.relation FROM PUBLIC;
+GRANT SELECT ON ormar.model, ormar.relation TO PUBLIC;
+
+-------------------------------------------------------------------------------
+-- Introspection views (DESIGN §6)
+-------------------------------------------------------------------------------
+
+CREATE VIEW ormar.models AS
+SELECT m.model,
+       n.nspname AS schema,
+       c.relname::text AS name,
+       a.attname AS pk_column,
+       a.atttypid::regtype AS pk_type
+  FROM ormar.model m
+  JOIN pg_catalog.pg_class c ON c.oid = m.model
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_index i
+         ON i.indrelid = c.oid AND i.indisprimary AND i.indnkeyatts = 1
+  LEFT JOIN pg_catalog.pg_attribute a
+         ON a.attrelid = c.oid AND a.attnum = i.indkey[0];
+COMMENT ON VIEW ormar.models IS 'ormar_pg: registered models and their primary keys';
+
+CREATE VIEW ormar.relations AS
+SELECT r.model,
+       r.name,
+       'forward'::text AS direction,
+       r.kind,
+       r.target,
+       r.target_name::text AS target_name,
+       CASE WHEN r.skip_reverse THEN NULL ELSE r.related_name END AS related_name,
+       r.column_name,
+       r.through,
+       r.through_column,
+       r.through_reverse_column,
+       r.nullable,
+       r.one_to_one,
+       r.ondelete,
+       r.onupdate,
+       CASE WHEN r.target IS NULL THEN 'pending' ELSE 'resolved' END AS status,
+       r.accessor,
+       r.lookup_view
+  FROM ormar.relation r
+UNION ALL
+SELECT r.target,
+       r.related_name,
+       'reverse',
+       r.kind,
+       r.model,
+       c.relname::text,
+       r.name,
+       r.column_name,
+       r.through,
+       r.through_reverse_column,
+       r.through_column,
+       r.nullable,
+       r.one_to_one,
+       r.ondelete,
+       r.onupdate,
+       'resolved',
+       r.reverse_accessor,
+       r.reverse_lookup_view
+  FROM ormar.relation r
+  JOIN pg_catalog.pg_class c ON c.oid = r.model
+ WHERE r.target IS NOT NULL AND NOT r.skip_reverse;
+COMMENT ON VIEW ormar.relations IS
+    'ormar_pg: one row per direction of every relation, pending ones included';
+
+GRANT SELECT ON ormar.models, ormar.relations TO PUBLIC;
+
+-------------------------------------------------------------------------------
+-- Models (DESIGN §3)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION ormar.define_model(name text, fields json, schema name DEFAULT NULL)
+RETURNS regclass
+AS 'MODULE_PATHNAME', 'ormar_define_model' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.define_model(text, json, name) IS
+    'create table NAME with one column per key of FIELDS (in order) and register it as a model';
+
+CREATE FUNCTION ormar.define_models(models json)
+RETURNS SETOF regclass
+AS 'MODULE_PATHNAME', 'ormar_define_models' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.define_models(json) IS
+    'define every model of {"name": {fields}, ...} in one call, in whatever order the references need';
+
+CREATE FUNCTION ormar.register_model(tbl regclass)
+RETURNS regclass
+AS 'MODULE_PATHNAME', 'ormar_register_model' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.register_model(regclass) IS
+    'adopt an existing table with a single-column primary key as a model';
+
+CREATE FUNCTION ormar.drop_model(model regclass, "cascade" boolean DEFAULT false)
+RETURNS void
+AS 'MODULE_PATHNAME', 'ormar_drop_model' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.drop_model(regclass, boolean) IS
+    'unregister a model and drop its generated objects; the table and its data stay';
+
+CREATE FUNCTION ormar.describe(model regclass)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ormar_describe' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.describe(regclass) IS
+    'the model''s fields and relations in the form define_model takes (non-default options only)';
+
+-------------------------------------------------------------------------------
+-- Relations (DESIGN §4)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION ormar.foreign_key(model regclass, name text, target text DEFAULT NULL,
+    related_name text DEFAULT NULL, nullable boolean DEFAULT true,
+    one_to_one boolean DEFAULT false, ondelete text DEFAULT NULL,
+    onupdate text DEFAULT NULL, column_name text DEFAULT NULL,
+    skip_reverse boolean DEFAULT false)
+RETURNS void
+AS 'MODULE_PATHNAME', 'ormar_foreign_key' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.foreign_key(regclass, text, text, text, boolean, boolean, text, text, text, boolean) IS
+    'declare a many-to-one relation MODEL.NAME -> TARGET (default NAME) with its reverse side';
+
+CREATE FUNCTION ormar.many_to_many(model regclass, name text, target text,
+    through text DEFAULT NULL, related_name text DEFAULT NULL,
+    through_relation_name text DEFAULT NULL,
+    through_reverse_relation_name text DEFAULT NULL,
+    through_fields json DEFAULT NULL, skip_reverse boolean DEFAULT false)
+RETURNS void
+AS 'MODULE_PATHNAME', 'ormar_many_to_many' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.many_to_many(regclass, text, text, text, text, text, text, json, boolean) IS
+    'declare a many-to-many relation MODEL.NAME <-> TARGET through a through table';
+
+CREATE FUNCTION ormar.drop_relation(model regclass, name text, drop_data boolean DEFAULT false)
+RETURNS void
+AS 'MODULE_PATHNAME', 'ormar_drop_relation' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.drop_relation(regclass, text, boolean) IS
+    'drop a relation''s constraint, index, accessors, views and catalog rows; data stays unless DROP_DATA';
+
+CREATE FUNCTION ormar.update_forward_refs(model regclass)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'ormar_update_forward_refs' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.update_forward_refs(regclass) IS
+    'build the pending relations of MODEL whose targets now exist; fail if any is still pending';
+
+-------------------------------------------------------------------------------
+-- Relation proxies (DESIGN §5)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION ormar.related(model regclass, pk "any", relation text)
+RETURNS SETOF jsonb
+AS 'MODULE_PATHNAME', 'ormar_related' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.related(regclass, "any", text) IS
+    'rows on the other side of RELATION of row PK, ordered by primary key, as jsonb';
+
+CREATE FUNCTION ormar.add(model regclass, pk "any", relation text, target_pk "any",
+    through jsonb DEFAULT NULL)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_add' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.add(regclass, "any", text, "any", jsonb) IS
+    'relate TARGET_PK to row PK through RELATION; false when they were already related';
+
+CREATE FUNCTION ormar.remove(model regclass, pk "any", relation text, target_pk "any",
+    keep_reversed boolean DEFAULT true)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_remove' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.remove(regclass, "any", text, "any", boolean) IS
+    'unrelate TARGET_PK from row PK (delete it when not KEEP_REVERSED); false when they were not related';
+
+CREATE FUNCTION ormar.clear(model regclass, pk "any", relation text,
+    keep_reversed boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'ormar_clear' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.clear(regclass, "any", text, boolean) IS
+    'unrelate every row related to row PK through RELATION; returns how many were affected';
+
+CREATE FUNCTION ormar.create_related(model regclass, pk "any", relation text, data jsonb,
+    through jsonb DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ormar_create_related' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.create_related(regclass, "any", text, jsonb, jsonb) IS
+    'insert a row of the related model from DATA, already related to row PK; returns it';
+
+CREATE FUNCTION ormar.update_through(model regclass, pk "any", relation text, target_pk "any",
+    data jsonb)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_update_through' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.update_through(regclass, "any", text, "any", jsonb) IS
+    'change the extra through columns of the link between row PK and TARGET_PK';
+
+-------------------------------------------------------------------------------
+-- Event triggers: keep generated objects and the catalog true after user DDL
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION ormar._on_ddl_start() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'ormar_on_ddl_start' LANGUAGE C;
+CREATE FUNCTION ormar._on_ddl_end() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'ormar_on_ddl_end' LANGUAGE C;
+CREATE FUNCTION ormar._on_sql_drop() RETURNS event_trigger
+AS 'MODULE_PATHNAME', 'ormar_on_sql_drop' LANGUAGE C;
+
+CREATE EVENT TRIGGER ormar_ddl_start ON ddl_command_start
+    WHEN TAG IN ('ALTER TABLE')
+    EXECUTE FUNCTION ormar._on_ddl_start();
+CREATE EVENT TRIGGER ormar_ddl_end ON ddl_command_end
+    WHEN TAG IN ('ALTER TABLE', 'ALTER SCHEMA')
+    EXECUTE FUNCTION ormar._on_ddl_end();
+CREATE EVENT TRIGGER ormar_sql_drop ON sql_drop
+    EXECUTE FUNCTION ormar._on_sql_drop();
+
+CREATE FUNCTION ormar.traverse(model regclass, pk "any", relation text,
+    max_depth integer DEFAULT NULL)
+RETURNS TABLE(depth integer, node jsonb)
+AS 'MODULE_PATHNAME', 'ormar_traverse' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.traverse(regclass, "any", text, integer) IS
+    'rows reached from row PK along self-referencing RELATION, breadth first, each once, with their depth';
+
+CREATE FUNCTION ormar.fetch(model regclass, pk "any", include text[] DEFAULT '{}')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ormar_fetch' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.fetch(regclass, "any", text[]) IS
+    'row PK as jsonb with each INCLUDE path (a__b nests) embedded under its relation name, in one statement';
+
+CREATE FUNCTION ormar.fetch_many(model regclass, pks anyarray, include text[] DEFAULT '{}')
+RETURNS SETOF jsonb
+AS 'MODULE_PATHNAME', 'ormar_fetch_many' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.fetch_many(regclass, anyarray, text[]) IS
+    'fetch for every key of PKS that exists, in the order given, in one statement';
+
+CREATE FUNCTION ormar._statements() RETURNS bigint
+AS 'MODULE_PATHNAME', 'ormar_statements' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar._statements() IS
+    'internal: statements ormar_pg has run in this session (tests use it to count statements per call)';
