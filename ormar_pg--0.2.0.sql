@@ -44,6 +44,7 @@ CREATE TABLE ormar.relation (
     reverse_accessor        regprocedure,
     lookup_view             regclass,
     reverse_lookup_view     regclass,
+    declared_by             regrole NOT NULL,  -- builds a pending relation, owns generated objects
     PRIMARY KEY (model, name),
     CHECK ((kind = 'foreign_key') = (column_name IS NOT NULL))
 );

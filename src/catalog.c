@@ -14,6 +14,7 @@
 #include "access/table.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -26,13 +27,49 @@
 #include "naming.h"
 #include "spi_util.h"
 
+/*
+ * Columns of ormar.relation as read and written here, in the order of
+ * REL_COLUMNS; the attribute numbers keep the lists below in step.
+ */
+enum
+{
+	Anum_relation_model = 1,
+	Anum_relation_name,
+	Anum_relation_kind,
+	Anum_relation_target,
+	Anum_relation_target_schema,
+	Anum_relation_target_name,
+	Anum_relation_related_name,
+	Anum_relation_skip_reverse,
+	Anum_relation_nullable,
+	Anum_relation_one_to_one,
+	Anum_relation_ondelete,
+	Anum_relation_onupdate,
+	Anum_relation_column_name,
+	Anum_relation_constraint_name,
+	Anum_relation_index_name,
+	Anum_relation_through,
+	Anum_relation_through_schema,
+	Anum_relation_through_name,
+	Anum_relation_through_column,
+	Anum_relation_through_reverse_column,
+	Anum_relation_through_fields,
+	Anum_relation_through_created,
+	Anum_relation_accessor,
+	Anum_relation_reverse_accessor,
+	Anum_relation_lookup_view,
+	Anum_relation_reverse_lookup_view,
+	Anum_relation_declared_by,
+	Natts_relation = Anum_relation_declared_by
+};
+
 #define REL_COLUMNS \
 	"model, name, kind, target, target_schema, target_name, related_name, " \
 	"skip_reverse, nullable, one_to_one, ondelete, onupdate, column_name, " \
 	"constraint_name, index_name, through, through_schema, through_name, " \
 	"through_column, through_reverse_column, through_fields, through_created, " \
-	"accessor, reverse_accessor, lookup_view, reverse_lookup_view"
-#define REL_NCOLUMNS 26
+	"accessor, reverse_accessor, lookup_view, reverse_lookup_view, declared_by"
+#define REL_NCOLUMNS Natts_relation
 
 const char *
 ormar_kind_name(OrmarKind kind)
@@ -156,33 +193,34 @@ rel_from_row(uint64 row)
 	OrmarRel   *rel = palloc0(sizeof(OrmarRel));
 	char	   *kind;
 
-	rel->model = ormar_getoid(row, 1);
-	rel->name = ormar_getstring(row, 2);
-	kind = ormar_getstring(row, 3);
+	rel->model = ormar_getoid(row, Anum_relation_model);
+	rel->name = ormar_getstring(row, Anum_relation_name);
+	kind = ormar_getstring(row, Anum_relation_kind);
 	rel->kind = strcmp(kind, "foreign_key") == 0 ? ORMAR_FOREIGN_KEY : ORMAR_MANY_TO_MANY;
-	rel->target = ormar_getoid(row, 4);
-	rel->target_schema = ormar_getstring(row, 5);
-	rel->target_name = ormar_getstring(row, 6);
-	rel->related_name = ormar_getstring(row, 7);
-	rel->skip_reverse = ormar_getbool(row, 8);
-	rel->nullable = ormar_getbool(row, 9);
-	rel->one_to_one = ormar_getbool(row, 10);
-	rel->ondelete = ormar_getstring(row, 11);
-	rel->onupdate = ormar_getstring(row, 12);
-	rel->column_name = ormar_getstring(row, 13);
-	rel->constraint_name = ormar_getstring(row, 14);
-	rel->index_name = ormar_getstring(row, 15);
-	rel->through = ormar_getoid(row, 16);
-	rel->through_schema = ormar_getstring(row, 17);
-	rel->through_name = ormar_getstring(row, 18);
-	rel->through_column = ormar_getstring(row, 19);
-	rel->through_reverse_column = ormar_getstring(row, 20);
-	rel->through_fields = ormar_getstring(row, 21);
-	rel->through_created = ormar_getbool(row, 22);
-	rel->accessor = ormar_getoid(row, 23);
-	rel->reverse_accessor = ormar_getoid(row, 24);
-	rel->lookup_view = ormar_getoid(row, 25);
-	rel->reverse_lookup_view = ormar_getoid(row, 26);
+	rel->target = ormar_getoid(row, Anum_relation_target);
+	rel->target_schema = ormar_getstring(row, Anum_relation_target_schema);
+	rel->target_name = ormar_getstring(row, Anum_relation_target_name);
+	rel->related_name = ormar_getstring(row, Anum_relation_related_name);
+	rel->skip_reverse = ormar_getbool(row, Anum_relation_skip_reverse);
+	rel->nullable = ormar_getbool(row, Anum_relation_nullable);
+	rel->one_to_one = ormar_getbool(row, Anum_relation_one_to_one);
+	rel->ondelete = ormar_getstring(row, Anum_relation_ondelete);
+	rel->onupdate = ormar_getstring(row, Anum_relation_onupdate);
+	rel->column_name = ormar_getstring(row, Anum_relation_column_name);
+	rel->constraint_name = ormar_getstring(row, Anum_relation_constraint_name);
+	rel->index_name = ormar_getstring(row, Anum_relation_index_name);
+	rel->through = ormar_getoid(row, Anum_relation_through);
+	rel->through_schema = ormar_getstring(row, Anum_relation_through_schema);
+	rel->through_name = ormar_getstring(row, Anum_relation_through_name);
+	rel->through_column = ormar_getstring(row, Anum_relation_through_column);
+	rel->through_reverse_column = ormar_getstring(row, Anum_relation_through_reverse_column);
+	rel->through_fields = ormar_getstring(row, Anum_relation_through_fields);
+	rel->through_created = ormar_getbool(row, Anum_relation_through_created);
+	rel->accessor = ormar_getoid(row, Anum_relation_accessor);
+	rel->reverse_accessor = ormar_getoid(row, Anum_relation_reverse_accessor);
+	rel->lookup_view = ormar_getoid(row, Anum_relation_lookup_view);
+	rel->reverse_lookup_view = ormar_getoid(row, Anum_relation_reverse_lookup_view);
+	rel->declared_by = ormar_getoid(row, Anum_relation_declared_by);
 	return rel;
 }
 
@@ -250,6 +288,34 @@ ormar_relations_touching(Oid relid)
 	return rels_from_result();
 }
 
+/*
+ * Resolved relations in which a table of one of the schemas NSPS (OIDs)
+ * takes part: what a schema rename affects.
+ */
+List *
+ormar_relations_in_schemas(List *nsps)
+{
+	Oid			argtypes[1] = {OIDARRAYOID};
+	Datum		values[1];
+	Datum	   *elems;
+	ListCell   *lc;
+	int			n = 0;
+
+	if (nsps == NIL)
+		return NIL;
+	elems = palloc(sizeof(Datum) * list_length(nsps));
+	foreach(lc, nsps)
+		elems[n++] = ObjectIdGetDatum(lfirst_oid(lc));
+	values[0] = PointerGetDatum(construct_array(elems, n, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation r"
+			   " WHERE r.target IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
+			   " WHERE c.oid OPERATOR(pg_catalog.=) ANY (ARRAY[r.model, r.target, r.through]::pg_catalog.oid[])"
+			   " AND c.relnamespace OPERATOR(pg_catalog.=) ANY ($1))"
+			   " ORDER BY model, name",
+			   1, argtypes, values, NULL, false, 0);
+	return rels_from_result();
+}
+
 /* Pending relations whose target (or through) is SCHEMA.NAME. */
 List *
 ormar_pending_relations(const char *schema, const char *name)
@@ -299,51 +365,51 @@ oid_or_null(Oid oid, char *null)
 void
 ormar_store_relation(OrmarRel *rel)
 {
-	Oid			argtypes[REL_NCOLUMNS] = {
-		REGCLASSOID, TEXTOID, TEXTOID, REGCLASSOID, NAMEOID, NAMEOID, TEXTOID,
-		BOOLOID, BOOLOID, BOOLOID, TEXTOID, TEXTOID, NAMEOID,
-		NAMEOID, NAMEOID, REGCLASSOID, NAMEOID, NAMEOID,
-		NAMEOID, NAMEOID, JSONOID, BOOLOID,
-		REGPROCEDUREOID, REGPROCEDUREOID, REGCLASSOID, REGCLASSOID
-	};
 	Datum		v[REL_NCOLUMNS];
 	char		n[REL_NCOLUMNS + 1];
+	Oid			argtypes[REL_NCOLUMNS];
 	Oid			save_user;
 	int			save_sec;
 
 	memset(n, ' ', REL_NCOLUMNS);
 	n[REL_NCOLUMNS] = '\0';
-	v[0] = ObjectIdGetDatum(rel->model);
-	v[1] = CStringGetTextDatum(rel->name);
-	v[2] = CStringGetTextDatum(ormar_kind_name(rel->kind));
-	v[3] = oid_or_null(rel->target, &n[3]);
-	v[4] = name_or_null(rel->target_schema, &n[4]);
-	v[5] = name_or_null(rel->target_name, &n[5]);
-	v[6] = text_or_null(rel->related_name, &n[6]);
-	v[7] = BoolGetDatum(rel->skip_reverse);
-	v[8] = BoolGetDatum(rel->nullable);
-	v[9] = BoolGetDatum(rel->one_to_one);
-	v[10] = text_or_null(rel->ondelete, &n[10]);
-	v[11] = text_or_null(rel->onupdate, &n[11]);
-	v[12] = name_or_null(rel->column_name, &n[12]);
-	v[13] = name_or_null(rel->constraint_name, &n[13]);
-	v[14] = name_or_null(rel->index_name, &n[14]);
-	v[15] = oid_or_null(rel->through, &n[15]);
-	v[16] = name_or_null(rel->through_schema, &n[16]);
-	v[17] = name_or_null(rel->through_name, &n[17]);
-	v[18] = name_or_null(rel->through_column, &n[18]);
-	v[19] = name_or_null(rel->through_reverse_column, &n[19]);
-	v[20] = text_or_null(rel->through_fields, &n[20]);
-	v[21] = BoolGetDatum(rel->through_created);
-	v[22] = oid_or_null(rel->accessor, &n[22]);
-	v[23] = oid_or_null(rel->reverse_accessor, &n[23]);
-	v[24] = oid_or_null(rel->lookup_view, &n[24]);
-	v[25] = oid_or_null(rel->reverse_lookup_view, &n[25]);
+#define SETCOL(col, type, value) \
+	(argtypes[Anum_relation_##col - 1] = (type), v[Anum_relation_##col - 1] = (value))
+#define NULLCOL(col) (&n[Anum_relation_##col - 1])
+	SETCOL(model, REGCLASSOID, ObjectIdGetDatum(rel->model));
+	SETCOL(name, TEXTOID, CStringGetTextDatum(rel->name));
+	SETCOL(kind, TEXTOID, CStringGetTextDatum(ormar_kind_name(rel->kind)));
+	SETCOL(target, REGCLASSOID, oid_or_null(rel->target, NULLCOL(target)));
+	SETCOL(target_schema, NAMEOID, name_or_null(rel->target_schema, NULLCOL(target_schema)));
+	SETCOL(target_name, NAMEOID, name_or_null(rel->target_name, NULLCOL(target_name)));
+	SETCOL(related_name, TEXTOID, text_or_null(rel->related_name, NULLCOL(related_name)));
+	SETCOL(skip_reverse, BOOLOID, BoolGetDatum(rel->skip_reverse));
+	SETCOL(nullable, BOOLOID, BoolGetDatum(rel->nullable));
+	SETCOL(one_to_one, BOOLOID, BoolGetDatum(rel->one_to_one));
+	SETCOL(ondelete, TEXTOID, text_or_null(rel->ondelete, NULLCOL(ondelete)));
+	SETCOL(onupdate, TEXTOID, text_or_null(rel->onupdate, NULLCOL(onupdate)));
+	SETCOL(column_name, NAMEOID, name_or_null(rel->column_name, NULLCOL(column_name)));
+	SETCOL(constraint_name, NAMEOID, name_or_null(rel->constraint_name, NULLCOL(constraint_name)));
+	SETCOL(index_name, NAMEOID, name_or_null(rel->index_name, NULLCOL(index_name)));
+	SETCOL(through, REGCLASSOID, oid_or_null(rel->through, NULLCOL(through)));
+	SETCOL(through_schema, NAMEOID, name_or_null(rel->through_schema, NULLCOL(through_schema)));
+	SETCOL(through_name, NAMEOID, name_or_null(rel->through_name, NULLCOL(through_name)));
+	SETCOL(through_column, NAMEOID, name_or_null(rel->through_column, NULLCOL(through_column)));
+	SETCOL(through_reverse_column, NAMEOID, name_or_null(rel->through_reverse_column, NULLCOL(through_reverse_column)));
+	SETCOL(through_fields, JSONOID, text_or_null(rel->through_fields, NULLCOL(through_fields)));
+	SETCOL(through_created, BOOLOID, BoolGetDatum(rel->through_created));
+	SETCOL(accessor, REGPROCEDUREOID, oid_or_null(rel->accessor, NULLCOL(accessor)));
+	SETCOL(reverse_accessor, REGPROCEDUREOID, oid_or_null(rel->reverse_accessor, NULLCOL(reverse_accessor)));
+	SETCOL(lookup_view, REGCLASSOID, oid_or_null(rel->lookup_view, NULLCOL(lookup_view)));
+	SETCOL(reverse_lookup_view, REGCLASSOID, oid_or_null(rel->reverse_lookup_view, NULLCOL(reverse_lookup_view)));
+	SETCOL(declared_by, REGROLEOID, ObjectIdGetDatum(rel->declared_by));
+#undef SETCOL
+#undef NULLCOL
 
 	ormar_as_catalog_owner(&save_user, &save_sec);
 	ormar_exec("INSERT INTO ormar.relation (" REL_COLUMNS ") VALUES "
 			   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-			   " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
+			   " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
 			   " ON CONFLICT (model, name) DO UPDATE SET"
 			   " kind = EXCLUDED.kind, target = EXCLUDED.target,"
 			   " target_schema = EXCLUDED.target_schema, target_name = EXCLUDED.target_name,"
@@ -359,7 +425,8 @@ ormar_store_relation(OrmarRel *rel)
 			   " through_created = EXCLUDED.through_created,"
 			   " accessor = EXCLUDED.accessor, reverse_accessor = EXCLUDED.reverse_accessor,"
 			   " lookup_view = EXCLUDED.lookup_view,"
-			   " reverse_lookup_view = EXCLUDED.reverse_lookup_view",
+			   " reverse_lookup_view = EXCLUDED.reverse_lookup_view,"
+			   " declared_by = EXCLUDED.declared_by",
 			   REL_NCOLUMNS, argtypes, v, n, false, 0);
 	ormar_restore_user(save_user, save_sec);
 	ormar_cache_catalog_changed();

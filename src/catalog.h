@@ -58,6 +58,7 @@ typedef struct OrmarRel
 	Oid			reverse_accessor;
 	Oid			lookup_view;
 	Oid			reverse_lookup_view;
+	Oid			declared_by;	/* role that declared it: builds and owns its objects */
 } OrmarRel;
 
 /*
@@ -90,6 +91,7 @@ extern OrmarRel *ormar_get_relation(Oid model, const char *name);
 extern List *ormar_relations_from(Oid model);
 extern List *ormar_relations_to(Oid target);
 extern List *ormar_relations_touching(Oid relid);
+extern List *ormar_relations_in_schemas(List *nsps);
 extern List *ormar_pending_relations(const char *schema, const char *name);
 extern List *ormar_all_relations(void);
 extern void ormar_store_relation(OrmarRel *rel);

@@ -29,6 +29,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/regproc.h"
 
 #include "catalog.h"
 #include "ddl.h"
@@ -40,12 +41,76 @@ PG_FUNCTION_INFO_V1(ormar_on_ddl_start);
 PG_FUNCTION_INFO_V1(ormar_on_ddl_end);
 PG_FUNCTION_INFO_V1(ormar_on_sql_drop);
 
+/* The trigger data, or 39P03 when the function was called directly. */
 static EventTriggerData *
 event_data(FunctionCallInfo fcinfo)
 {
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
-		elog(ERROR, "not fired by event trigger manager");
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_EVENT_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function %s can only be called as an event trigger",
+						format_procedure(fcinfo->flinfo->fn_oid))));
 	return (EventTriggerData *) fcinfo->context;
+}
+
+/* What an event trigger does to one relation, run as its objects' owner. */
+typedef enum EventAction
+{
+	EVENT_DROP_VIEWS,			/* before a column goes: views would block it */
+	EVENT_REFRESH,				/* after columns or names changed */
+	EVENT_DROP_LEFTOVERS		/* after a table of the relation was dropped */
+} EventAction;
+
+typedef struct EventWork
+{
+	OrmarRel   *rel;
+	EventAction action;
+} EventWork;
+
+static void
+event_work_cb(void *arg)
+{
+	EventWork  *work = arg;
+	OrmarRel   *rel = work->rel;
+
+	switch (work->action)
+	{
+		case EVENT_DROP_VIEWS:
+			ormar_ddl_drop_views(rel);
+			ormar_store_relation(rel);
+			break;
+		case EVENT_REFRESH:
+			/* reread: a column rename may have changed it */
+			rel = ormar_get_relation(rel->model, rel->name);
+			if (rel)
+				ormar_refresh_relation(rel);
+			break;
+		case EVENT_DROP_LEFTOVERS:
+			ormar_ddl_drop_generated(rel);
+			if (rel->kind == ORMAR_FOREIGN_KEY && OidIsValid(rel->target))
+				ormar_ddl_drop_fk(rel);
+			break;
+	}
+}
+
+/*
+ * Do ACTION to REL as the role that owns its generated objects, so that a
+ * role's DDL on its own tables never runs as, nor fails because of, another
+ * role's relation, and regenerated objects keep their owner.  A failure is
+ * a WARNING: the user's statement goes on.
+ */
+static void
+act_on_relation(OrmarRel *rel, EventAction action)
+{
+	EventWork	work = {rel, action};
+	char	   *reason;
+
+	if (!ormar_try_as(ormar_relation_role(rel), event_work_cb, &work, &reason))
+		ereport(WARNING,
+				(errmsg("could not update the objects generated for relation \"%s.%s\"",
+						get_rel_name(rel->model) ? get_rel_name(rel->model) : "?", rel->name),
+				 errdetail("%s", reason),
+				 errhint("Declare the relation again with ormar.drop_relation() and a new declaration.")));
 }
 
 /* Does the ormar catalog exist and is this extension's library current? */
@@ -86,10 +151,8 @@ on_ddl_start(FunctionCallInfo fcinfo)
 	{
 		OrmarRel   *rel = lfirst(lc);
 
-		if (!OidIsValid(rel->target))
-			continue;
-		ormar_ddl_drop_views(rel);
-		ormar_store_relation(rel);
+		if (OidIsValid(rel->target))
+			act_on_relation(rel, EVENT_DROP_VIEWS);
 	}
 	return (Datum) 0;
 }
@@ -126,45 +189,50 @@ changes_columns_or_names(Node *tree)
 	return false;
 }
 
+/*
+ * After a command that changed columns or names: follow column renames in
+ * the catalog, then regenerate the relations of the tables the command
+ * changed, or for a schema rename of the tables in that schema (accessor
+ * bodies name them by schema).  Nothing else is touched.
+ */
 static Datum
 on_ddl_end(FunctionCallInfo fcinfo)
 {
 	EventTriggerData *trig = event_data(fcinfo);
 	Node	   *tree = trig->parsetree;
-	bool		schema_change = false;
-	List	   *rels = NIL;
+	List	   *relids = NIL;
+	List	   *nsps = NIL;
+	List	   *rels;
 	List	   *done = NIL;
 	ListCell   *lc;
 
 	if (!changes_columns_or_names(tree) || !catalog_ready())
 		return (Datum) 0;
 
-	if (IsA(tree, RenameStmt) && ((RenameStmt *) tree)->renameType == OBJECT_SCHEMA)
-		schema_change = true;
-
-	/* the tables this command changed */
-	ormar_exec("SELECT DISTINCT objid FROM pg_catalog.pg_event_trigger_ddl_commands()"
-			   " WHERE classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass",
+	ormar_exec("SELECT DISTINCT objid, classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_namespace'::pg_catalog.regclass"
+			   " FROM pg_catalog.pg_event_trigger_ddl_commands()"
+			   " WHERE classid OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.pg_class'::pg_catalog.regclass,"
+			   " 'pg_catalog.pg_namespace'::pg_catalog.regclass])",
 			   0, NULL, NULL, NULL, false, 0);
+	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		List	   *relids = NIL;
-
-		for (uint64 i = 0; i < SPI_processed; i++)
-			relids = lappend_oid(relids, ormar_getoid(i, 1));
-
-		if (IsA(tree, RenameStmt) && ((RenameStmt *) tree)->renameType == OBJECT_COLUMN)
-		{
-			RenameStmt *rs = (RenameStmt *) tree;
-
-			foreach(lc, relids)
-				ormar_rename_column(lfirst_oid(lc), rs->subname, rs->newname);
-		}
-		if (schema_change)
-			rels = ormar_all_relations();
+		if (ormar_getbool(i, 2))
+			nsps = lappend_oid(nsps, ormar_getoid(i, 1));
 		else
-			foreach(lc, relids)
-				rels = list_concat(rels, ormar_relations_touching(lfirst_oid(lc)));
+			relids = lappend_oid(relids, ormar_getoid(i, 1));
 	}
+
+	if (IsA(tree, RenameStmt) && ((RenameStmt *) tree)->renameType == OBJECT_COLUMN)
+	{
+		RenameStmt *rs = (RenameStmt *) tree;
+
+		foreach(lc, relids)
+			ormar_rename_column(lfirst_oid(lc), rs->subname, rs->newname);
+	}
+
+	rels = ormar_relations_in_schemas(nsps);
+	foreach(lc, relids)
+		rels = list_concat(rels, ormar_relations_touching(lfirst_oid(lc)));
 
 	foreach(lc, rels)
 	{
@@ -179,10 +247,8 @@ on_ddl_end(FunctionCallInfo fcinfo)
 		if (seen)
 			continue;
 		done = lappend(done, key);
-		/* reread: a column rename above may have changed it */
-		rel = ormar_get_relation(rel->model, rel->name);
-		if (rel)
-			ormar_refresh_relation(rel);
+		if (OidIsValid(rel->target))
+			act_on_relation(rel, EVENT_REFRESH);
 	}
 	return (Datum) 0;
 }
@@ -213,13 +279,7 @@ on_sql_drop(FunctionCallInfo fcinfo)
 
 	/* what is left of the generated objects of relations of dropped tables */
 	foreach(lc, ormar_relations_touching_any(PointerGetDatum(arr)))
-	{
-		OrmarRel   *rel = lfirst(lc);
-
-		ormar_ddl_drop_generated(rel);
-		if (rel->kind == ORMAR_FOREIGN_KEY && OidIsValid(rel->target))
-			ormar_ddl_drop_fk(rel);
-	}
+		act_on_relation(lfirst(lc), EVENT_DROP_LEFTOVERS);
 	ormar_forget_dropped(PointerGetDatum(arr));
 	return (Datum) 0;
 }

@@ -6,11 +6,16 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
+#include "utils/syscache.h"
 
 #include "cache.h"
 #include "ormar_pg.h"
@@ -88,4 +93,64 @@ Datum
 ormar_run_event(OrmarApiFn fn, FunctionCallInfo fcinfo)
 {
 	return run_api(fn, fcinfo, false);
+}
+
+/*
+ * Run FN(ARG) as role ROLE inside a subtransaction, the way a PL/pgSQL
+ * exception block does.  Returns true when FN completed; otherwise the
+ * subtransaction (and with it every change FN made, and the user switch) is
+ * rolled back and the error's message goes to *ERRMSG.  A cancel or a
+ * shutdown request is never swallowed.
+ *
+ * This is how ormar_pg acts for another role: a pending relation is built
+ * as the role that declared it, and the event triggers regenerate a
+ * relation's objects as their owner, each failure turned into a WARNING
+ * by the caller instead of failing somebody else's statement.
+ */
+bool
+ormar_try_as(Oid role, OrmarActFn fn, void *arg, char **errmsg_out)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	volatile bool ok = false;
+
+	*errmsg_out = NULL;
+	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role)))
+	{
+		*errmsg_out = psprintf("role with OID %u does not exist", role);
+		return false;
+	}
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		Oid			save_user;
+		int			save_sec;
+
+		GetUserIdAndSecContext(&save_user, &save_sec);
+		SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+		fn(arg);
+		SetUserIdAndSecContext(save_user, save_sec);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		ok = true;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
+			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
+			ReThrowError(edata);
+		*errmsg_out = edata->message;
+	}
+	PG_END_TRY();
+	return ok;
 }

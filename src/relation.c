@@ -14,11 +14,13 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_proc.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "ddl.h"
 #include "fields.h"
@@ -40,6 +42,35 @@ ormar_check_owner(Oid relid)
 {
 	if (!pg_class_ownercheck(relid, GetUserId()))
 		aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, get_rel_name(relid));
+}
+
+/*
+ * The role to act as for REL's generated objects: the owner of its accessor
+ * while it has one (regenerated objects keep their owner), else the role
+ * that declared it, else (that role dropped) the owner of its model.
+ */
+Oid
+ormar_relation_role(OrmarRel *rel)
+{
+	HeapTuple	tup;
+	Oid			role = InvalidOid;
+
+	if (OidIsValid(rel->accessor) &&
+		HeapTupleIsValid(tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(rel->accessor))))
+	{
+		role = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+		ReleaseSysCache(tup);
+	}
+	if (!OidIsValid(role) && OidIsValid(rel->declared_by) &&
+		SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(rel->declared_by)))
+		role = rel->declared_by;
+	if (!OidIsValid(role) &&
+		HeapTupleIsValid(tup = SearchSysCache1(RELOID, ObjectIdGetDatum(rel->model))))
+	{
+		role = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+		ReleaseSysCache(tup);
+	}
+	return OidIsValid(role) ? role : GetUserId();
 }
 
 /* The model named SCHEMA.NAME, or InvalidOid if there is none (yet). */
@@ -195,6 +226,17 @@ ormar_declare(OrmarRel *rel)
 		}
 	}
 
+	rel->declared_by = GetUserId();
+	if (rel->kind == ORMAR_MANY_TO_MANY)
+	{
+		/* an existing through table must be the declarer's, pending or not */
+		Oid			nsp = get_namespace_oid(rel->through_schema, true);
+		Oid			through = OidIsValid(nsp) ? get_relname_relid(rel->through_name, nsp) : InvalidOid;
+
+		if (OidIsValid(through))
+			ormar_check_owner(through);
+	}
+
 	desc = describe_rel(rel, false);
 	ormar_check_name_free(rel->model, rel->name,
 						  rel->kind == ORMAR_FOREIGN_KEY ? rel->column_name : NULL,
@@ -229,24 +271,53 @@ ormar_declare(OrmarRel *rel)
 	}
 }
 
-/* Build every pending relation whose target is the new model MODEL. */
+/* ormar_try_as callback: build the pending relation ARG. */
+static void
+build_relation_cb(void *arg)
+{
+	build_relation((OrmarRel *) arg);
+}
+
+/*
+ * Build pending relation REL, whose target is now model TARGET, as the role
+ * that declared it: only what that role may do itself (own its tables and
+ * the through table, REFERENCES on the target, CREATE where objects go)
+ * succeeds, so a declaration can never make the definer of the target act
+ * for the declarer.  Anything that fails leaves REL pending with a WARNING.
+ */
+static bool
+build_pending(OrmarRel *rel, Oid target)
+{
+	char	   *reason;
+
+	rel->target = target;
+	if (ormar_try_as(rel->declared_by, build_relation_cb, rel, &reason))
+		return true;
+	rel->target = InvalidOid;
+	ereport(WARNING,
+			(errmsg("relation \"%s.%s\" stays pending", get_rel_name(rel->model), rel->name),
+			 errdetail("Building it as role \"%s\", which declared it, failed: %s",
+					   GetUserNameFromId(rel->declared_by, true) ?
+					   GetUserNameFromId(rel->declared_by, true) : "(dropped)", reason),
+			 errhint("The declaring role can build it with ormar.update_forward_refs() once it may.")));
+	return false;
+}
+
+/*
+ * Build every pending relation whose target is the new model MODEL, each
+ * as its declarer; returns how many were built.
+ */
 int
 ormar_resolve_pending(Oid model)
 {
 	OrmarModel	m;
-	List	   *pending;
 	ListCell   *lc;
+	int			built = 0;
 
 	ormar_model_info(model, &m);
-	pending = ormar_pending_relations(m.schema, m.name);
-	foreach(lc, pending)
-	{
-		OrmarRel   *rel = lfirst(lc);
-
-		rel->target = model;
-		build_relation(rel);
-	}
-	return list_length(pending);
+	foreach(lc, ormar_pending_relations(m.schema, m.name))
+		built += build_pending(lfirst(lc), model) ? 1 : 0;
+	return built;
 }
 
 /* Do the columns REL needs still exist? */
@@ -520,12 +591,8 @@ update_forward_refs_impl(FunctionCallInfo fcinfo)
 		if (OidIsValid(rel->target))
 			continue;
 		target = ormar_target_model(rel->target_schema, rel->target_name);
-		if (OidIsValid(target))
-		{
-			rel->target = target;
-			build_relation(rel);
+		if (OidIsValid(target) && build_pending(rel, target))
 			built++;
-		}
 		else
 			appendStringInfo(&still, "%s\"%s\" (model \"%s\")", still.len ? ", " : "",
 							 rel->name, rel->target_name);
