@@ -501,11 +501,31 @@ SELECT * FROM track ORDER BY id;
 SELECT t.title FROM artist a, LATERAL albums(a) al, LATERAL tracks(al) t ORDER BY t.id;
 
 --
+-- relation names are kept whole past 63 bytes: the default reverse name of a
+-- 63-byte table is 64 bytes, stored and usable as written; the identifiers
+-- made from it (accessor, view, a long relation's column) are shortened
+--
+SELECT ormar.define_model('a_table_whose_name_is_exactly_sixty_three_bytes_long_0123456789',
+    '{"id": {"type": "Integer", "primary_key": true}}');
+SELECT ormar.foreign_key('a_table_whose_name_is_exactly_sixty_three_bytes_long_0123456789',
+    'department_that_owns_this_row_a_relation_name_of_seventy_bytes_xy', 'department');
+SELECT octet_length(name) AS name_bytes, octet_length(related_name) AS related_bytes,
+       octet_length(column_name) AS column_bytes, column_name
+  FROM ormar.relations WHERE model = 'a_table_whose_name_is_exactly_sixty_three_bytes_long_0123456789'::regclass;
+INSERT INTO a_table_whose_name_is_exactly_sixty_three_bytes_long_0123456789 VALUES (1, 1);
+SELECT r->>'id' AS id FROM ormar.related('department', 1,
+    'a_table_whose_name_is_exactly_sixty_three_bytes_long_0123456789s') r;
+SELECT r->>'id' AS id FROM ormar.related('a_table_whose_name_is_exactly_sixty_three_bytes_long_0123456789', 1,
+    'department_that_owns_this_row_a_relation_name_of_seventy_bytes_xy') r;
+SELECT * FROM try_sql($$SELECT ormar.foreign_key('department', repeat('x', 256), 'department')$$);
+
+--
 -- cleanup
 --
 DROP EXTENSION ormar_pg CASCADE;
 SET client_min_messages = warning;
 DROP TABLE track, album, artist, registration_of_students_for_the_winter_semester,
+    a_table_whose_name_is_exactly_sixty_three_bytes_long_0123456789,
     grade, enrollment, memo, note, lab, visa, passport, citizen, exam, act,
     typed_ref, uuid_target, code_target, big_target, student, teacher, course, department CASCADE;
 DROP FUNCTION try_sql(text), cols(regclass), fks(regclass), idxs(regclass), generated_objects();

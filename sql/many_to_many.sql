@@ -535,6 +535,10 @@ SELECT * FROM m2m_try($$SELECT ormar.update_through('auto.post', 1, 'categories'
 SELECT * FROM m2m_try($$SELECT ormar.update_through('auto.post', 1, 'categories', 1, '{"colour": 2}')$$);
 -- nor the through model's own key (posts_categories.id)
 SELECT * FROM m2m_try($$SELECT ormar.update_through('post', 1, 'categories', 1, '{"id": 99}')$$);
+-- add and create_related link the rows themselves: through cannot name a
+-- link column (22023), and nothing is inserted
+SELECT * FROM m2m_try($$SELECT ormar.add('auto.post', 2, 'categories', 3, '{"category": 1}')$$);
+SELECT * FROM m2m_try($$SELECT ormar.create_related('auto.post', 2, 'categories', '{}', '{"post": 1}')$$);
 SELECT * FROM auto.post_categories ORDER BY post, category;
 
 -- create_related with through values

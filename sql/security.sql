@@ -189,6 +189,13 @@ SELECT id, label, department FROM bob.course;
 SELECT count(*) AS bob_accessors FROM pg_proc WHERE proname = 'department' AND pronamespace = 'bob'::regnamespace;
 
 ---------------------------------------------------------------------------
+-- 3. The event-trigger functions cannot be called directly (39P03)
+---------------------------------------------------------------------------
+SELECT sec_try('SELECT ormar._on_ddl_start()');
+SELECT sec_try('SELECT ormar._on_ddl_end()');
+SELECT sec_try('SELECT ormar._on_sql_drop()');
+
+---------------------------------------------------------------------------
 -- cleanup
 ---------------------------------------------------------------------------
 DROP EXTENSION ormar_pg CASCADE;

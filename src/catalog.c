@@ -599,7 +599,8 @@ ormar_check_name_free(Oid model, const char *name, const char *own_column,
 		else
 			existing = psprintf("relation \"%s.%s\"", get_rel_name(model), name);
 	}
-	else if ((attnum = get_attnum(model, name)) != InvalidAttrNumber &&
+	else if (strlen(name) < NAMEDATALEN &&
+			 (attnum = get_attnum(model, name)) != InvalidAttrNumber &&
 			 (own_column == NULL || strcmp(own_column, name) != 0))
 		existing = psprintf("column \"%s\" of table \"%s\"", name, get_rel_name(model));
 

@@ -14,7 +14,6 @@
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
-#include "utils/datum.h"
 #include "utils/jsonb.h"
 #include "nodes/value.h"
 #include "utils/lsyscache.h"
@@ -88,6 +87,11 @@ data_columns(Jsonb *data, Oid relid, const char *what, const char *skip,
 	}
 }
 
+/*
+ * The "through" argument ARGNO of add / create_related: NULL, or a jsonb
+ * object of extra through columns.  The link columns are set by the call
+ * itself and cannot be given (22023).
+ */
 static Jsonb *
 through_arg(FunctionCallInfo fcinfo, int argno, ProxyCall *call)
 {
@@ -98,7 +102,28 @@ through_arg(FunctionCallInfo fcinfo, int argno, ProxyCall *call)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relation \"%s\" is not many-to-many and has no through values",
 						call->end.name)));
-	return PG_GETARG_JSONB_P(argno);
+	{
+		Jsonb	   *through = PG_GETARG_JSONB_P(argno);
+		OrmarRel   *rel = call->end.rel;
+		const char *links[2] = {rel->through_column, rel->through_reverse_column};
+
+		for (int i = 0; i < 2; i++)
+		{
+			JsonbValue	key;
+
+			key.type = jbvString;
+			key.val.string.val = (char *) links[i];
+			key.val.string.len = strlen(links[i]);
+			if (JB_ROOT_IS_OBJECT(through) &&
+				findJsonbValueFromContainer(&through->root, JB_FOBJECT, &key) != NULL)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("through cannot set link column \"%s\" of relation \"%s\"",
+								links[i], call->end.name),
+						 errdetail("The call itself links the two rows; through holds only the extra columns.")));
+		}
+		return through;
+	}
 }
 
 static Datum
@@ -177,102 +202,79 @@ add_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 	return BoolGetDatum(changed);
 }
 
+/*
+ * The one statement that unlinks rows related to key $1 of the proxy's
+ * model: only the row with key $2 of the other side (ONE, for remove) or
+ * all of them (clear).
+ *
+ * many-to-many: the links go.  Reverse foreign key: the children's key
+ * becomes NULL (KEEP) or the children are deleted.  Forward foreign key:
+ * the model's own key becomes NULL; deleting the referenced row instead is
+ * refused (22023), because with ON DELETE CASCADE it would delete rows the
+ * call never named (the row's other children).
+ */
+static char *
+unlink_sql(ProxyCall *call, bool keep, bool one)
+{
+	OrmarEnd   *end = &call->end;
+
+	if (end->rel->kind == ORMAR_MANY_TO_MANY)
+		return psprintf("DELETE FROM %s th WHERE th.%s %s $1%s%s%s%s%s",
+						call->through, call->th_self, call->eq_self,
+						one ? " AND th." : "", one ? call->th_other : "",
+						one ? " " : "", one ? call->eq_other : "", one ? " $2" : "");
+	if (end->key_on_self)
+	{
+		if (!keep)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("keep_reversed => false is not allowed on foreign key \"%s\" of model \"%s\"",
+							end->name, call->self.name),
+					 errdetail("Deleting the referenced row of model \"%s\" could delete rows the call did not name.",
+							   call->other.name),
+					 errhint("Remove the link with keep_reversed => true, or delete the row of \"%s\" itself.",
+							 call->other.name)));
+		if (one)
+			return psprintf("UPDATE %s s SET %s = NULL WHERE s.%s %s $1 AND s.%s %s $2",
+							call->self.qualified, call->fk, call->self_pk, call->eq_self,
+							call->fk, call->eq_other);
+		return psprintf("UPDATE %s s SET %s = NULL WHERE s.%s %s $1 AND s.%s IS NOT NULL",
+						call->self.qualified, call->fk, call->self_pk, call->eq_self, call->fk);
+	}
+	return psprintf("%s %s o%s WHERE o.%s %s $1%s%s%s%s%s",
+					keep ? "UPDATE" : "DELETE FROM", call->other.qualified,
+					keep ? psprintf(" SET %s = NULL", call->fk) : "",
+					call->fk, call->eq_self,
+					one ? " AND o." : "", one ? call->other_pk : "",
+					one ? " " : "", one ? call->eq_other : "", one ? " $2" : "");
+}
+
+/* ormar.remove: unlink one related row; false when the two were not related. */
 static Datum
 remove_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 {
-	OrmarEnd   *end = &call->end;
 	Datum		values[2];
-	Oid			argtypes[2];
-	bool		keep;
+	Oid			argtypes[2] = {call->self.pk_type, call->other.pk_type};
 	char	   *sql;
 
 	ormar_require_arg(fcinfo, 3, "target_pk");
 	ormar_require_arg(fcinfo, 4, "keep_reversed");
+	sql = unlink_sql(call, PG_GETARG_BOOL(4), true);
 	values[0] = call->pk;
 	values[1] = ormar_other_key(fcinfo, call, 3);
-	argtypes[0] = call->self.pk_type;
-	argtypes[1] = call->other.pk_type;
-	keep = PG_GETARG_BOOL(4);
-
-	if (end->rel->kind == ORMAR_MANY_TO_MANY)
-		sql = psprintf("DELETE FROM %s th WHERE th.%s %s $1 AND th.%s %s $2",
-					   call->through, call->th_self, call->eq_self,
-					   call->th_other, call->eq_other);
-	else if (end->key_on_self && keep)
-		sql = psprintf("UPDATE %s s SET %s = NULL WHERE s.%s %s $1 AND s.%s %s $2",
-					   call->self.qualified, call->fk, call->self_pk, call->eq_self,
-					   call->fk, call->eq_other);
-	else if (end->key_on_self)
-	{
-		/* unlink, then delete the row that was related (if nothing else holds it) */
-		ormar_exec(psprintf("UPDATE %s s SET %s = NULL WHERE s.%s %s $1 AND s.%s %s $2",
-							call->self.qualified, call->fk, call->self_pk, call->eq_self,
-							call->fk, call->eq_other),
-				   2, argtypes, values, NULL, false, 0);
-		if (SPI_processed == 0)
-			return BoolGetDatum(false);
-		sql = psprintf("DELETE FROM %s o WHERE o.%s %s $2",
-					   call->other.qualified, call->other_pk, call->eq_other);
-	}
-	else if (keep)
-		sql = psprintf("UPDATE %s o SET %s = NULL WHERE o.%s %s $2 AND o.%s %s $1",
-					   call->other.qualified, call->fk, call->other_pk, call->eq_other,
-					   call->fk, call->eq_self);
-	else
-		sql = psprintf("DELETE FROM %s o WHERE o.%s %s $2 AND o.%s %s $1",
-					   call->other.qualified, call->other_pk, call->eq_other,
-					   call->fk, call->eq_self);
 	ormar_exec(sql, 2, argtypes, values, NULL, false, 0);
 	return BoolGetDatum(SPI_processed > 0);
 }
 
+/* ormar.clear: unlink every related row; returns how many were affected. */
 static Datum
 clear_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 {
-	OrmarEnd   *end = &call->end;
 	Oid			argtypes[1] = {call->self.pk_type};
-	bool		keep;
 	char	   *sql;
 
 	ormar_require_arg(fcinfo, 3, "keep_reversed");
-	keep = PG_GETARG_BOOL(3);
-
-	if (end->rel->kind == ORMAR_MANY_TO_MANY)
-		sql = psprintf("DELETE FROM %s th WHERE th.%s %s $1",
-					   call->through, call->th_self, call->eq_self);
-	else if (end->key_on_self && keep)
-		sql = psprintf("UPDATE %s s SET %s = NULL WHERE s.%s %s $1 AND s.%s IS NOT NULL",
-					   call->self.qualified, call->fk, call->self_pk, call->eq_self, call->fk);
-	else if (end->key_on_self)
-	{
-		/* unlink, keeping the old key (seen through the self-join), then delete it */
-		Datum		old;
-		bool		isnull;
-		int16		typlen;
-		bool		typbyval;
-		Oid			oldtype[1] = {call->other.pk_type};
-
-		ormar_exec(psprintf("UPDATE %s s SET %s = NULL FROM %s b WHERE s.%s %s $1"
-							" AND b.%s %s s.%s AND b.%s IS NOT NULL RETURNING b.%s",
-							call->self.qualified, call->fk, call->self.qualified,
-							call->self_pk, call->eq_self, call->self_pk, call->eq_self,
-							call->self_pk, call->fk, call->fk),
-				   1, argtypes, &call->pk, NULL, false, 0);
-		if (SPI_processed == 0)
-			return Int64GetDatum(0);
-		get_typlenbyval(call->other.pk_type, &typlen, &typbyval);
-		old = datumCopy(ormar_getdatum(0, 1, &isnull), typbyval, typlen);
-		sql = psprintf("DELETE FROM %s o WHERE o.%s %s $1",
-					   call->other.qualified, call->other_pk, call->eq_other);
-		ormar_exec(sql, 1, oldtype, &old, NULL, false, 0);
-		return Int64GetDatum((int64) SPI_processed);
-	}
-	else if (keep)
-		sql = psprintf("UPDATE %s o SET %s = NULL WHERE o.%s %s $1",
-					   call->other.qualified, call->fk, call->fk, call->eq_self);
-	else
-		sql = psprintf("DELETE FROM %s o WHERE o.%s %s $1",
-					   call->other.qualified, call->fk, call->eq_self);
+	sql = unlink_sql(call, PG_GETARG_BOOL(3), false);
 	ormar_exec(sql, 1, argtypes, &call->pk, NULL, false, 0);
 	return Int64GetDatum((int64) SPI_processed);
 }

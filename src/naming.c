@@ -64,10 +64,15 @@ ormar_view_name(const char *table, const char *relation)
 	return ormar_shorten(psprintf("%s__%s", table, relation));
 }
 
+/*
+ * The default reverse name, <table>s.  It is a relation name, text in the
+ * catalog, so it is kept whole even past 63 bytes; the identifiers made
+ * from it (accessor, view) are shortened where they are made.
+ */
 char *
 ormar_default_related_name(const char *table)
 {
-	return ormar_shorten(psprintf("%ss", table));
+	return psprintf("%ss", table);
 }
 
 /*

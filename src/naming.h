@@ -8,6 +8,12 @@
 
 #include "postgres.h"
 
+/*
+ * Relation names (and related names) are text in the catalog, kept whole;
+ * this bounds them.  Identifiers made from them are shortened to 63 bytes.
+ */
+#define ORMAR_MAX_RELATION_NAME 255
+
 extern char *ormar_shorten(const char *name);
 extern char *ormar_fk_constraint_name(const char *table, const char *target,
 									  const char *target_pk, const char *name);

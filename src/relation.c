@@ -187,21 +187,22 @@ ormar_declare(OrmarRel *rel)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relation name must not be empty")));
-	if (strlen(rel->name) >= NAMEDATALEN)
+	if (strlen(rel->name) > ORMAR_MAX_RELATION_NAME)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation name \"%s\" is longer than %d bytes", rel->name, NAMEDATALEN - 1)));
+				 errmsg("relation name \"%.40s...\" is longer than %d bytes",
+						rel->name, ORMAR_MAX_RELATION_NAME)));
 	if (rel->related_name == NULL)
 		rel->related_name = ormar_default_related_name(m.name);
-	else if (rel->related_name[0] == '\0' || strlen(rel->related_name) >= NAMEDATALEN)
+	else if (rel->related_name[0] == '\0' || strlen(rel->related_name) > ORMAR_MAX_RELATION_NAME)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("related_name \"%s\" must have 1 to %d bytes",
-						rel->related_name, NAMEDATALEN - 1)));
+				 errmsg("related_name must have 1 to %d bytes", ORMAR_MAX_RELATION_NAME)));
 	if (rel->kind == ORMAR_FOREIGN_KEY)
 	{
+		/* relation names are kept whole; a column name is an identifier */
 		if (rel->column_name == NULL)
-			rel->column_name = pstrdup(rel->name);
+			rel->column_name = ormar_shorten(rel->name);
 		else if (rel->column_name[0] == '\0' || strlen(rel->column_name) >= NAMEDATALEN)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
