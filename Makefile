@@ -23,7 +23,7 @@ EXTENSION = ormar_pg
 DATA = ormar_pg--0.1.0.sql ormar_pg--0.2.0.sql ormar_pg--0.1.0--0.2.0.sql
 PGFILEDESC = "ormar_pg - ormar relation model in PostgreSQL"
 
-REGRESS = models foreign_keys accessors proxies errors many_to_many self_pending dump_restore fetch security
+REGRESS = models foreign_keys accessors proxies errors many_to_many self_pending dump_restore fetch security packaging
 REGRESS_OPTS = --inputdir=. --outputdir=results
 ISOLATION = concurrent_add add_vs_clear declare_declare cache_invalidation
 ISOLATION_OPTS = --inputdir=. --outputdir=results
@@ -36,3 +36,14 @@ EXTRA_CLEAN = results
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# `make dist`: the PGXN release archive, ormar_pg-<version>.zip, made by
+# `git archive` from the committed HEAD (commit first).  The version is the
+# control file's default_version, which META.json must repeat
+# (test/suites/dist.sh checks both and builds the archive).
+EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" $(srcdir)/ormar_pg.control)
+DIST_FILE ?= $(EXTENSION)-$(EXTVERSION).zip
+
+.PHONY: dist
+dist:
+	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(DIST_FILE) HEAD

@@ -12,3 +12,81 @@ UPDATE ormar.relation r SET declared_by = COALESCE(
     (SELECT p.proowner FROM pg_catalog.pg_proc p WHERE p.oid = r.accessor::pg_catalog.oid),
     (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = r.model::pg_catalog.oid));
 ALTER TABLE ormar.relation ALTER COLUMN declared_by SET NOT NULL;
+
+-------------------------------------------------------------------------------
+-- Comments on every object of the extension (\dx+ ormar_pg, \d+, \df+ read
+-- them).  Every member of the extension and every column of its tables and
+-- views has one; test/suites/packaging.sh checks it.
+-------------------------------------------------------------------------------
+
+COMMENT ON SCHEMA ormar IS
+    'ormar_pg: catalog, introspection views and functions of the ormar relation model';
+
+COMMENT ON COLUMN ormar.model.model IS 'the table registered as a model';
+COMMENT ON INDEX ormar.relation_target_idx IS
+    'ormar_pg: finds the relations that target a model';
+COMMENT ON COLUMN ormar.relation.model IS 'model the relation is declared on (its forward side)';
+COMMENT ON COLUMN ormar.relation.name IS 'relation name on the model (kept whole, not an identifier)';
+COMMENT ON COLUMN ormar.relation.kind IS 'foreign_key or many_to_many';
+COMMENT ON COLUMN ormar.relation.target IS 'target model; NULL while the relation is pending';
+COMMENT ON COLUMN ormar.relation.target_schema IS 'schema of the target as declared (resolves a pending relation)';
+COMMENT ON COLUMN ormar.relation.target_name IS 'table name of the target as declared (resolves a pending relation)';
+COMMENT ON COLUMN ormar.relation.related_name IS 'name of the reverse relation on the target';
+COMMENT ON COLUMN ormar.relation.skip_reverse IS 'true when the target has no reverse relation';
+COMMENT ON COLUMN ormar.relation.nullable IS 'foreign key: whether the referencing column may be NULL';
+COMMENT ON COLUMN ormar.relation.one_to_one IS 'foreign key: unique referencing column, to-one reverse side';
+COMMENT ON COLUMN ormar.relation.ondelete IS 'foreign key: ON DELETE action, NULL for the default';
+COMMENT ON COLUMN ormar.relation.onupdate IS 'foreign key: ON UPDATE action, NULL for the default';
+COMMENT ON COLUMN ormar.relation.column_name IS 'foreign key: referencing column of the model';
+COMMENT ON COLUMN ormar.relation.constraint_name IS 'foreign key: the foreign-key constraint (generated or adopted)';
+COMMENT ON COLUMN ormar.relation.index_name IS 'foreign key: the index on the referencing column (generated or adopted)';
+COMMENT ON COLUMN ormar.relation.through IS 'many-to-many: the through table';
+COMMENT ON COLUMN ormar.relation.through_schema IS 'many-to-many: schema of the through table to use or create';
+COMMENT ON COLUMN ormar.relation.through_name IS 'many-to-many: name of the through table to use or create';
+COMMENT ON COLUMN ormar.relation.through_column IS 'many-to-many: through column pointing at the model';
+COMMENT ON COLUMN ormar.relation.through_reverse_column IS 'many-to-many: through column pointing at the target';
+COMMENT ON COLUMN ormar.relation.through_fields IS 'many-to-many: extra columns of an auto-created through table (define_model form)';
+COMMENT ON COLUMN ormar.relation.through_created IS 'many-to-many: true when ormar_pg created the through table';
+COMMENT ON COLUMN ormar.relation.accessor IS 'generated forward accessor function';
+COMMENT ON COLUMN ormar.relation.reverse_accessor IS 'generated reverse accessor function';
+COMMENT ON COLUMN ormar.relation.lookup_view IS 'generated forward lookup view (many-to-many only)';
+COMMENT ON COLUMN ormar.relation.reverse_lookup_view IS 'generated reverse lookup view';
+COMMENT ON COLUMN ormar.relation.declared_by IS 'role that declared the relation: builds it when pending, owns its generated objects';
+
+COMMENT ON COLUMN ormar.models.model IS 'the model''s table';
+COMMENT ON COLUMN ormar.models.schema IS 'schema of the table';
+COMMENT ON COLUMN ormar.models.name IS 'model name (the table name)';
+COMMENT ON COLUMN ormar.models.pk_column IS 'single-column primary key';
+COMMENT ON COLUMN ormar.models.pk_type IS 'type of the primary key';
+
+COMMENT ON COLUMN ormar.relations.model IS 'model this direction starts from';
+COMMENT ON COLUMN ormar.relations.name IS 'relation name on that model';
+COMMENT ON COLUMN ormar.relations.direction IS 'forward (declared) or reverse (registered on the target)';
+COMMENT ON COLUMN ormar.relations.kind IS 'foreign_key or many_to_many';
+COMMENT ON COLUMN ormar.relations.target IS 'model on the other side; NULL while pending';
+COMMENT ON COLUMN ormar.relations.target_name IS 'table name of the other side';
+COMMENT ON COLUMN ormar.relations.related_name IS 'name of the other direction';
+COMMENT ON COLUMN ormar.relations.column_name IS 'foreign key: the referencing column';
+COMMENT ON COLUMN ormar.relations.through IS 'many-to-many: the through table';
+COMMENT ON COLUMN ormar.relations.through_column IS 'many-to-many: through column pointing at model';
+COMMENT ON COLUMN ormar.relations.through_reverse_column IS 'many-to-many: through column pointing at target';
+COMMENT ON COLUMN ormar.relations.nullable IS 'foreign key: whether the referencing column may be NULL';
+COMMENT ON COLUMN ormar.relations.one_to_one IS 'foreign key: one-to-one';
+COMMENT ON COLUMN ormar.relations.ondelete IS 'foreign key: ON DELETE action';
+COMMENT ON COLUMN ormar.relations.onupdate IS 'foreign key: ON UPDATE action';
+COMMENT ON COLUMN ormar.relations.status IS 'resolved, or pending while the target does not exist';
+COMMENT ON COLUMN ormar.relations.accessor IS 'accessor function of this direction';
+COMMENT ON COLUMN ormar.relations.lookup_view IS 'lookup view of this direction (none for a to-one side)';
+
+COMMENT ON FUNCTION ormar._on_ddl_start() IS
+    'internal: event trigger ormar_ddl_start; drops the lookup views over a table before a column is dropped or retyped';
+COMMENT ON FUNCTION ormar._on_ddl_end() IS
+    'internal: event trigger ormar_ddl_end; updates the catalog and regenerates accessors and views after ALTER TABLE / ALTER SCHEMA';
+COMMENT ON FUNCTION ormar._on_sql_drop() IS
+    'internal: event trigger ormar_sql_drop; forgets relations whose tables or key columns were dropped';
+COMMENT ON EVENT TRIGGER ormar_ddl_start IS
+    'ormar_pg: before ALTER TABLE, lets columns under generated views be dropped or retyped';
+COMMENT ON EVENT TRIGGER ormar_ddl_end IS
+    'ormar_pg: after ALTER TABLE / ALTER SCHEMA, keeps the catalog and generated objects true';
+COMMENT ON EVENT TRIGGER ormar_sql_drop IS
+    'ormar_pg: after DROP, forgets relations of dropped tables and key columns';

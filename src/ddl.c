@@ -699,6 +699,31 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 		}
 	}
 
+	/* every generated object says where it comes from (\d+, pg_description) */
+	{
+		char	   *index = ormar_index_name(rel->through_name,
+											 psprintf("%s_%s", rel->through_reverse_column,
+													  rel->through_column));
+		const char *cols[] = {rel->through_column, rel->through_reverse_column};
+		char	   *fks[] = {fk1, fk2};
+
+		for (int i = 0; i < 2; i++)
+		{
+			resetStringInfo(&sql);
+			appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
+							 quoted_ident(fks[i]), qualified,
+							 quote_literal_cstr(psprintf("ormar_pg: foreign key of through column %s of relation %s.%s",
+														 cols[i], m->name, rel->name)));
+			ormar_ddl(sql.data);
+		}
+		resetStringInfo(&sql);
+		appendStringInfo(&sql, "COMMENT ON INDEX %s IS %s",
+						 quote_qualified_identifier(rel->through_schema, index),
+						 quote_literal_cstr(psprintf("ormar_pg: reversed link pair of relation %s.%s",
+													 m->name, rel->name)));
+		ormar_ddl(sql.data);
+	}
+
 	if (rel->through_created)
 	{
 		resetStringInfo(&sql);
