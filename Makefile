@@ -25,7 +25,7 @@ PGFILEDESC = "ormar_pg - ormar relation model in PostgreSQL"
 
 REGRESS = models foreign_keys accessors proxies errors many_to_many self_pending dump_restore fetch security packaging
 REGRESS_OPTS = --inputdir=. --outputdir=results
-ISOLATION = concurrent_add add_vs_clear declare_declare cache_invalidation
+ISOLATION = concurrent_add add_vs_clear declare_declare cache_invalidation declare_vs_proxy
 ISOLATION_OPTS = --inputdir=. --outputdir=results
 
 PG_CPPFLAGS = -I$(srcdir)/src

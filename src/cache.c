@@ -17,6 +17,7 @@
 
 #include "catalog/namespace.h"
 #include "common/hashfn.h"
+#include "storage/lmgr.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -292,4 +293,37 @@ ormar_cache_put_sql(Oid model, const char *text, const char *sql, const OrmarMod
 	foreach(lc, relids)
 		tables = list_append_unique_oid(tables, lfirst_oid(lc));
 	MemoryContextSwitchTo(old);
+}
+
+static int
+oid_cmp(const ListCell *a, const ListCell *b)
+{
+	Oid			x = lfirst_oid(a);
+	Oid			y = lfirst_oid(b);
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/*
+ * Lock the tables RELIDS with MODE in OID order (the order every ormar_pg
+ * function locks in, so a proxy call and a declaration cannot deadlock),
+ * then say whether what the caller read at generation GEN still holds.
+ *
+ * Taking a lock processes pending invalidations, so a declaration or drop
+ * that committed while we waited has marked the cache stale by now: then
+ * the caller must look its relation up again (it may be gone: 42704).
+ * Once the locks are held, nothing the call uses can change under it.
+ */
+bool
+ormar_lock_tables(List *relids, LOCKMODE mode, uint64 gen)
+{
+	List	   *sorted = list_copy(relids);
+	ListCell   *lc;
+
+	list_sort(sorted, oid_cmp);
+	foreach(lc, sorted)
+		if (OidIsValid(lfirst_oid(lc)))
+			LockRelationOid(lfirst_oid(lc), mode);
+	list_free(sorted);
+	return gen == generation;
 }

@@ -9,6 +9,7 @@
 #include "postgres.h"
 
 #include "proxy.h"
+#include "storage/lockdefs.h"
 
 extern void ormar_cache_init(void);
 extern void ormar_cache_catalog_changed(void);
@@ -19,6 +20,7 @@ extern void ormar_cache_put_call(Oid model, const char *relation,
 extern bool ormar_cache_get_sql(Oid model, const char *text, char **sql, OrmarModel *m);
 extern void ormar_cache_put_sql(Oid model, const char *text, const char *sql,
 								const OrmarModel *m, List *relids, uint64 gen);
+extern bool ormar_lock_tables(List *relids, LOCKMODE mode, uint64 gen);
 extern uint64 ormar_statements_run;
 
 #endif

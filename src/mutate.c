@@ -37,7 +37,7 @@ require_row(OrmarModel *model, const char *eq, Datum key)
 
 	ormar_exec(psprintf("SELECT 1 FROM %s x WHERE x.%s %s $1", model->qualified,
 						quote_identifier(model->pk_name), eq),
-			   1, argtypes, &key, NULL, true, 1);
+			   1, argtypes, &key, NULL, false, 1);
 	if (SPI_processed == 0)
 	{
 		Oid			outfunc;
@@ -438,7 +438,7 @@ run_mutation(FunctionCallInfo fcinfo, MutateFn fn)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	ormar_proxy_begin(fcinfo, &call);
+	ormar_proxy_begin_mode(fcinfo, &call, RowExclusiveLock);
 	result = fn(fcinfo, &call);
 	SPI_finish();
 	return result;

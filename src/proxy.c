@@ -25,16 +25,19 @@
 PG_FUNCTION_INFO_V1(ormar_related);
 
 /*
- * Resolve arguments 0 (model), 1 (pk) and 2 (relation) of a proxy call.
+ * Resolve arguments 0 (model), 1 (pk) and 2 (relation) of a proxy call and
+ * lock the relation's tables with MODE (AccessShareLock to read,
+ * RowExclusiveLock to write), in OID order; see ormar_lock_tables.  If a
+ * concurrent declaration or drop changed the relation meanwhile, look it up
+ * again: the call sees the relation as it was or as it is, never half.
  * The caller has connected to SPI.
  */
 void
-ormar_proxy_begin(FunctionCallInfo fcinfo, ProxyCall *call)
+ormar_proxy_begin_mode(FunctionCallInfo fcinfo, ProxyCall *call, LOCKMODE mode)
 {
 	OrmarEnd   *end = &call->end;
 	Oid			model;
 	char	   *relation;
-	uint64		gen;
 
 	ormar_require_arg(fcinfo, 0, "model");
 	ormar_require_arg(fcinfo, 1, "pk");
@@ -42,10 +45,26 @@ ormar_proxy_begin(FunctionCallInfo fcinfo, ProxyCall *call)
 	model = PG_GETARG_OID(0);
 	relation = text_to_cstring(PG_GETARG_TEXT_PP(2));
 
-	gen = ormar_cache_generation();
-	if (!ormar_cache_get_call(model, relation, call))
+	for (int attempt = 0;; attempt++)
 	{
-		ormar_lookup_end(model, relation, end);
+		uint64		gen = ormar_cache_generation();
+		bool		hit = ormar_cache_get_call(model, relation, call);
+
+		if (!hit)
+			ormar_lookup_end(model, relation, end);
+		if (!ormar_lock_tables(list_make3_oid(end->self, end->other, end->rel->through),
+							   mode, gen))
+		{
+			if (attempt >= 100)
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("relation \"%s\" kept changing while it was being used", relation)));
+			if (ormar_read_depth > 0)
+				ormar_read_snapshot_renew();
+			continue;
+		}
+		if (hit)
+			break;
 		ormar_model_info(end->self, &call->self);
 		ormar_model_info(end->other, &call->other);
 		call->self_pk = quote_identifier(call->self.pk_name);
@@ -63,8 +82,16 @@ ormar_proxy_begin(FunctionCallInfo fcinfo, ProxyCall *call)
 			call->th_other = quote_identifier(end->through_other);
 		}
 		ormar_cache_put_call(model, relation, call, gen);
+		break;
 	}
 	call->pk = ormar_key_arg(fcinfo, 1, &call->self, "pk");
+}
+
+/* ormar_proxy_begin_mode for a call that only reads. */
+void
+ormar_proxy_begin(FunctionCallInfo fcinfo, ProxyCall *call)
+{
+	ormar_proxy_begin_mode(fcinfo, call, AccessShareLock);
 }
 
 /* Argument ARGNO as a key of the model the relation reaches. */
@@ -106,8 +133,8 @@ ormar_through_object(OrmarRel *rel, const char *alias)
  * ormar.related(model, pk, relation): the rows on the other side, ordered
  * by their primary key, as jsonb.
  */
-Datum
-ormar_related(PG_FUNCTION_ARGS)
+static Datum
+related_impl(FunctionCallInfo fcinfo)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ProxyCall	call;
@@ -116,8 +143,6 @@ ormar_related(PG_FUNCTION_ARGS)
 	Oid			argtypes[1];
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	ormar_proxy_begin(fcinfo, &call);
 	argtypes[0] = call.self.pk_type;
 
@@ -140,6 +165,11 @@ ormar_related(PG_FUNCTION_ARGS)
 
 	ormar_exec(sql, 1, argtypes, &call.pk, NULL, true, 0);
 	ormar_rows_to_result(rsinfo);
-	SPI_finish();
 	return (Datum) 0;
+}
+
+Datum
+ormar_related(PG_FUNCTION_ARGS)
+{
+	return ormar_run_read(related_impl, fcinfo);
 }

@@ -8,6 +8,7 @@
 
 #include "postgres.h"
 #include "fmgr.h"
+#include "storage/lockdefs.h"
 
 #include "catalog.h"
 
@@ -30,6 +31,8 @@ typedef struct ProxyCall
 } ProxyCall;
 
 extern void ormar_proxy_begin(FunctionCallInfo fcinfo, ProxyCall *call);
+extern void ormar_proxy_begin_mode(FunctionCallInfo fcinfo, ProxyCall *call,
+								   LOCKMODE mode);
 extern Datum ormar_other_key(FunctionCallInfo fcinfo, ProxyCall *call, int argno);
 extern char *ormar_through_object(OrmarRel *rel, const char *alias);
 

@@ -17,11 +17,13 @@
 #include "catalog/pg_proc.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
+#include "cache.h"
 #include "ddl.h"
 #include "fields.h"
 #include "keys.h"
@@ -110,6 +112,58 @@ describe_rel(OrmarRel *rel, bool reverse)
 }
 
 /*
+ * Lock the tables of REL (model, target, through table if it exists yet)
+ * before any of its objects change, in OID order: a concurrent proxy call
+ * locks the same tables in the same order (see ormar_lock_tables), so the
+ * two never deadlock, and the call sees the relation either before or after
+ * this transaction.  Dropping takes AccessExclusiveLock on every table (as
+ * dropping a foreign key does); building takes it on the table that gets
+ * columns (the model of a foreign key, the through table) and, as ADD
+ * FOREIGN KEY does, ShareRowExclusiveLock on the tables referenced, which
+ * plain readers pass.
+ */
+static void
+lock_relation_tables(OrmarRel *rel, bool dropping)
+{
+	Oid			through = rel->through;
+	Oid			oids[3];
+	LOCKMODE	modes[3];
+	int			n = 0;
+
+	if (!OidIsValid(through) && rel->through_name)
+	{
+		Oid			nsp = get_namespace_oid(rel->through_schema, true);
+
+		if (OidIsValid(nsp))
+			through = get_relname_relid(rel->through_name, nsp);
+	}
+	oids[n] = rel->model;
+	modes[n++] = dropping || rel->kind == ORMAR_FOREIGN_KEY ?
+		AccessExclusiveLock : ShareRowExclusiveLock;
+	oids[n] = rel->target;
+	modes[n++] = dropping ? AccessExclusiveLock : ShareRowExclusiveLock;
+	oids[n] = through;
+	modes[n++] = AccessExclusiveLock;
+
+	/* three entries: sort by OID, the stronger mode where one table repeats */
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (oids[j] < oids[i] || (oids[j] == oids[i] && modes[j] > modes[i]))
+			{
+				Oid			o = oids[i];
+				LOCKMODE	m = modes[i];
+
+				oids[i] = oids[j];
+				modes[i] = modes[j];
+				oids[j] = o;
+				modes[j] = m;
+			}
+	for (int i = 0; i < n; i++)
+		if (OidIsValid(oids[i]) && (i == 0 || oids[i] != oids[i - 1]))
+			LockRelationOid(oids[i], modes[i]);
+}
+
+/*
  * Build a relation whose target exists: check the reverse name, create the
  * foreign key or the through table, the accessors and views, and record it.
  */
@@ -120,6 +174,7 @@ build_relation(OrmarRel *rel)
 				t;
 	bool		self_ref = rel->model == rel->target;
 
+	lock_relation_tables(rel, false);
 	ormar_model_info(rel->model, &m);
 	ormar_model_info(rel->target, &t);
 	ormar_check_not_through(rel->target);
@@ -425,6 +480,18 @@ ormar_drop_relations_of_model(Oid model, bool cascade)
 				 errdetail("Relations targeting it: %s.", others.data),
 				 errhint("Use cascade => true to drop them too.")));
 
+	{
+		List	   *relids = NIL;
+
+		foreach(lc, list_concat_copy(own, incoming))
+		{
+			OrmarRel   *rel = lfirst(lc);
+
+			relids = lappend_oid(lappend_oid(lappend_oid(relids, rel->model),
+											 rel->target), rel->through);
+		}
+		(void) ormar_lock_tables(relids, AccessExclusiveLock, 0);
+	}
 	foreach(lc, list_concat(own, incoming))
 	{
 		OrmarRel   *rel = lfirst(lc);
@@ -553,6 +620,7 @@ drop_relation_impl(FunctionCallInfo fcinfo)
 		ormar_lookup_end(model, name, &end);	/* reports the unknown relation */
 	}
 	ormar_check_owner(model);
+	lock_relation_tables(rel, true);
 	ormar_delete_relation(rel);
 	if (drop_data && rel->kind == ORMAR_FOREIGN_KEY)
 		drop_views_over(model);

@@ -21,6 +21,7 @@
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 #include "utils/tuplestore.h"
 #include "catalog/pg_class.h"
@@ -157,11 +158,60 @@ ormar_exec(const char *sql, int nargs, Oid *argtypes, Datum *values,
 	int			rc;
 
 	ormar_statements_run++;
-	rc = SPI_execute_plan(plan, values, nulls, read_only, count);
+	/* inside a read call every statement reads the call's one snapshot */
+	rc = SPI_execute_plan(plan, values, nulls, read_only || ormar_read_depth > 0, count);
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan failed for \"%s\": %s",
 			 sql, SPI_result_code_string(rc));
 	return rc;
+}
+
+/*
+ * Snapshot of a read-only API call (related, fetch, fetch_many, traverse).
+ * Such a call reads the catalog and the data with one snapshot, taken when
+ * the call starts and taken again (ormar_read_snapshot_renew) when it had
+ * to wait for a concurrent declaration, so that it sees the relation as it
+ * was or as it is.  While ormar_read_depth > 0, ormar_exec runs every
+ * statement read-only on that snapshot.  Write calls run each statement
+ * with a fresh snapshot (read_only = false), as PL/pgSQL does under READ
+ * COMMITTED, so each sees the effects of the ones before it.
+ */
+int			ormar_read_depth = 0;
+
+void
+ormar_read_snapshot_renew(void)
+{
+	PopActiveSnapshot();
+	PushActiveSnapshot(GetTransactionSnapshot());
+}
+
+/*
+ * Run read-only API function FN in SPI with its own snapshot (see above).
+ * On error the transaction's abort pops the snapshot; the depth is restored
+ * here however FN exits.
+ */
+Datum
+ormar_run_read(Datum (*fn) (FunctionCallInfo), FunctionCallInfo fcinfo)
+{
+	int			save_depth = ormar_read_depth;
+	Datum		result;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	PushActiveSnapshot(GetTransactionSnapshot());
+	ormar_read_depth++;
+	PG_TRY();
+	{
+		result = fn(fcinfo);
+	}
+	PG_FINALLY();
+	{
+		ormar_read_depth = save_depth;
+	}
+	PG_END_TRY();
+	PopActiveSnapshot();
+	SPI_finish();
+	return result;
 }
 
 /*
