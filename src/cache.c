@@ -5,7 +5,7 @@
  *	  quoted names), so that a call runs no catalog query once warm.
  *
  * Invalidation: every write of the ormar catalog sends a relcache
- * invalidation for ormar.relation (ormar_cache_catalog_changed), which
+ * invalidation for ormar.relation (ormar_catalog_changed in catalog.c), which
  * reaches this backend at once and other backends when the writer commits.
  * The relcache callback marks the cache stale when that happens, or when a
  * table the cache speaks of changes (rename, ALTER, drop).  A stale cache
@@ -24,6 +24,7 @@
 #include "utils/memutils.h"
 
 #include "cache.h"
+#include "catalog.h"
 
 typedef struct CallKey
 {
@@ -60,8 +61,8 @@ typedef struct SqlEntry
 static HTAB *sqls = NULL;
 static Oid	catalog_relid = InvalidOid;
 
-/* statements ormar_exec ran in this backend (for tests) */
-uint64		ormar_statements_run = 0;
+/* ormar_catalog_writes as of the last time the cache was checked */
+static uint64 seen_catalog_writes = 0;
 
 static void
 relcache_callback(Datum arg, Oid relid)
@@ -93,13 +94,21 @@ catalog_oid(void)
 	return catalog_relid;
 }
 
-/* Tell every backend (this one now, others at commit) the catalog changed. */
-void
-ormar_cache_catalog_changed(void)
+/*
+ * Has this backend written the catalog since we last looked?  Other
+ * backends' writes arrive as relcache invalidations of ormar.relation (see
+ * ormar_catalog_changed); our own must count at once, before the end of the
+ * command delivers them.
+ */
+static void
+check_own_writes(void)
 {
-	CacheInvalidateRelcacheByRelid(catalog_oid());
-	stale = true;
-	generation++;
+	if (ormar_catalog_writes != seen_catalog_writes)
+	{
+		seen_catalog_writes = ormar_catalog_writes;
+		stale = true;
+		generation++;
+	}
 }
 
 static void
@@ -107,6 +116,7 @@ ensure_cache(void)
 {
 	HASHCTL		ctl;
 
+	check_own_writes();
 	if (calls != NULL && !stale)
 		return;
 	if (CacheCxt == NULL)
@@ -197,6 +207,7 @@ make_key(CallKey *key, Oid model, const char *relation)
 uint64
 ormar_cache_generation(void)
 {
+	check_own_writes();
 	return generation;
 }
 
@@ -325,5 +336,5 @@ ormar_lock_tables(List *relids, LOCKMODE mode, uint64 gen)
 		if (OidIsValid(lfirst_oid(lc)))
 			LockRelationOid(lfirst_oid(lc), mode);
 	list_free(sorted);
-	return gen == generation;
+	return gen == ormar_cache_generation();
 }

@@ -12,7 +12,6 @@
 #include "storage/lockdefs.h"
 
 extern void ormar_cache_init(void);
-extern void ormar_cache_catalog_changed(void);
 extern uint64 ormar_cache_generation(void);
 extern bool ormar_cache_get_call(Oid model, const char *relation, ProxyCall *call);
 extern void ormar_cache_put_call(Oid model, const char *relation,
@@ -21,6 +20,5 @@ extern bool ormar_cache_get_sql(Oid model, const char *text, char **sql, OrmarMo
 extern void ormar_cache_put_sql(Oid model, const char *text, const char *sql,
 								const OrmarModel *m, List *relids, uint64 gen);
 extern bool ormar_lock_tables(List *relids, LOCKMODE mode, uint64 gen);
-extern uint64 ormar_statements_run;
 
 #endif

@@ -12,8 +12,11 @@
 
 #include "access/relation.h"
 #include "access/table.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -22,7 +25,7 @@
 #include "utils/syscache.h"
 #include "catalog/pg_index.h"
 
-#include "cache.h"
+#include "utils/inval.h"
 #include "catalog.h"
 #include "naming.h"
 #include "spi_util.h"
@@ -70,6 +73,23 @@ enum
 	"through_column, through_reverse_column, through_fields, through_created, " \
 	"accessor, reverse_accessor, lookup_view, reverse_lookup_view, declared_by"
 #define REL_NCOLUMNS Natts_relation
+
+/* Writes of the catalog by this backend (see cache.c). */
+uint64		ormar_catalog_writes = 0;
+
+/*
+ * After every write of the catalog: tell every backend (this one at the end
+ * of the command, others when we commit) through a relcache invalidation of
+ * ormar.relation, which the proxy caches listen for, and count the write so
+ * this backend's caches see it at once.
+ */
+static void
+ormar_catalog_changed(void)
+{
+	CacheInvalidateRelcacheByRelid(get_relname_relid("relation",
+													 get_namespace_oid("ormar", false)));
+	ormar_catalog_writes++;
+}
 
 const char *
 ormar_kind_name(OrmarKind kind)
@@ -168,7 +188,7 @@ ormar_insert_model(Oid relid)
 	ormar_exec("INSERT INTO ormar.model (model) VALUES ($1)",
 			   1, argtypes, values, NULL, false, 0);
 	ormar_restore_user(save_user, save_sec);
-	ormar_cache_catalog_changed();
+	ormar_catalog_changed();
 }
 
 void
@@ -183,7 +203,7 @@ ormar_delete_model(Oid relid)
 	ormar_exec("DELETE FROM ormar.model WHERE model OPERATOR(pg_catalog.=) $1",
 			   1, argtypes, values, NULL, false, 0);
 	ormar_restore_user(save_user, save_sec);
-	ormar_cache_catalog_changed();
+	ormar_catalog_changed();
 }
 
 /* Build an OrmarRel from row ROW of SPI_tuptable (columns REL_COLUMNS). */
@@ -429,7 +449,7 @@ ormar_store_relation(OrmarRel *rel)
 			   " declared_by = EXCLUDED.declared_by",
 			   REL_NCOLUMNS, argtypes, v, n, false, 0);
 	ormar_restore_user(save_user, save_sec);
-	ormar_cache_catalog_changed();
+	ormar_catalog_changed();
 }
 
 void
@@ -445,7 +465,7 @@ ormar_delete_relation(OrmarRel *rel)
 			   " AND name OPERATOR(pg_catalog.=) $2",
 			   2, argtypes, values, NULL, false, 0);
 	ormar_restore_user(save_user, save_sec);
-	ormar_cache_catalog_changed();
+	ormar_catalog_changed();
 }
 
 /* Keep recorded column names true after ALTER TABLE ... RENAME COLUMN. */
@@ -473,7 +493,7 @@ ormar_rename_column(Oid relid, const char *oldname, const char *newname)
 			   " AND through_reverse_column OPERATOR(pg_catalog.=) $2",
 			   3, argtypes, values, NULL, false, 0);
 	ormar_restore_user(save_user, save_sec);
-	ormar_cache_catalog_changed();
+	ormar_catalog_changed();
 }
 
 /* The direction REVERSE of REL, seen from the model it starts at. */
@@ -663,7 +683,7 @@ ormar_forget_dropped(Datum oids)
 			   " OR reverse_lookup_view::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)",
 			   1, argtypes, &oids, NULL, false, 0);
 	ormar_restore_user(save_user, save_sec);
-	ormar_cache_catalog_changed();
+	ormar_catalog_changed();
 }
 
 /*
@@ -684,4 +704,50 @@ ormar_through_of(Oid relid, char **model, char **name)
 	*model = ormar_getstring(0, 1);
 	*name = ormar_getstring(0, 2);
 	return true;
+}
+
+/* Columns of the through table other than the two link columns and its own key. */
+List *
+ormar_through_extra_columns(OrmarRel *rel)
+{
+	Relation	r = relation_open(rel->through, AccessShareLock);
+	TupleDesc	desc = RelationGetDescr(r);
+	Oid			pkindex = RelationGetPrimaryKeyIndex(r);
+	AttrNumber	pkatt = InvalidAttrNumber;
+	List	   *result = NIL;
+
+	if (OidIsValid(pkindex))
+	{
+		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pkindex));
+
+		if (HeapTupleIsValid(tup))
+		{
+			Form_pg_index ind = (Form_pg_index) GETSTRUCT(tup);
+
+			if (ind->indnkeyatts == 1)
+				pkatt = ind->indkey.values[0];
+			ReleaseSysCache(tup);
+		}
+	}
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		char	   *name = NameStr(att->attname);
+
+		if (att->attisdropped || att->attnum == pkatt ||
+			strcmp(name, rel->through_column) == 0 ||
+			strcmp(name, rel->through_reverse_column) == 0)
+			continue;
+		result = lappend(result, pstrdup(name));
+	}
+	relation_close(r, AccessShareLock);
+	return result;
+}
+
+/* 42501 unless the current user owns table RELID. */
+void
+ormar_check_owner(Oid relid)
+{
+	if (!pg_class_ownercheck(relid, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, get_rel_name(relid));
 }

@@ -81,6 +81,8 @@ typedef struct OrmarEnd
 	const char *through_other;	/* through column pointing at other */
 } OrmarEnd;
 
+extern uint64 ormar_catalog_writes;
+
 extern void ormar_model_info(Oid relid, OrmarModel *model);
 extern bool ormar_is_model(Oid relid);
 extern void ormar_require_model(Oid relid);
@@ -114,4 +116,6 @@ extern const char *ormar_kind_name(OrmarKind kind);
 extern List *ormar_relations_touching_any(Datum oids);
 extern bool ormar_through_of(Oid relid, char **model, char **name);
 extern void ormar_forget_dropped(Datum oids);
+extern List *ormar_through_extra_columns(OrmarRel *rel);
+extern void ormar_check_owner(Oid relid);
 #endif

@@ -42,35 +42,6 @@
 #include "ormar_pg.h"
 #include "spi_util.h"
 
-/*
- * "OPERATOR(schema.op)" for the default btree operator of TYPID with
- * STRATEGY (BTEqualStrategyNumber or BTLessStrategyNumber).
- */
-char *
-ormar_operator(Oid typid, int strategy)
-{
-	TypeCacheEntry *tce = lookup_type_cache(typid, TYPECACHE_EQ_OPR | TYPECACHE_LT_OPR);
-	Oid			opr = strategy == BTEqualStrategyNumber ? tce->eq_opr : tce->lt_opr;
-	HeapTuple	tup;
-	Form_pg_operator form;
-	char	   *result;
-
-	if (!OidIsValid(opr))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("type %s has no default btree operator class",
-						format_type_be(typid))));
-	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
-	if (!HeapTupleIsValid(tup))
-		elog(ERROR, "cache lookup failed for operator %u", opr);
-	form = (Form_pg_operator) GETSTRUCT(tup);
-	result = psprintf("OPERATOR(%s.%s)",
-					  quote_identifier(get_namespace_name(form->oprnamespace)),
-					  NameStr(form->oprname));
-	ReleaseSysCache(tup);
-	return result;
-}
-
 static char *
 quoted_ident(const char *s)
 {
@@ -170,44 +141,6 @@ rows_estimate(Oid table, Oid per)
 	if (n > 0 && d > 0)
 		return Max(1, Min(1000000, (int) ceil(n / d)));
 	return 10;
-}
-
-/* Columns of the through table other than the two link columns and its own key. */
-List *
-ormar_through_extra_columns(OrmarRel *rel)
-{
-	Relation	r = relation_open(rel->through, AccessShareLock);
-	TupleDesc	desc = RelationGetDescr(r);
-	Oid			pkindex = RelationGetPrimaryKeyIndex(r);
-	AttrNumber	pkatt = InvalidAttrNumber;
-	List	   *result = NIL;
-
-	if (OidIsValid(pkindex))
-	{
-		HeapTuple	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pkindex));
-
-		if (HeapTupleIsValid(tup))
-		{
-			Form_pg_index ind = (Form_pg_index) GETSTRUCT(tup);
-
-			if (ind->indnkeyatts == 1)
-				pkatt = ind->indkey.values[0];
-			ReleaseSysCache(tup);
-		}
-	}
-	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		char	   *name = NameStr(att->attname);
-
-		if (att->attisdropped || att->attnum == pkatt ||
-			strcmp(name, rel->through_column) == 0 ||
-			strcmp(name, rel->through_reverse_column) == 0)
-			continue;
-		result = lappend(result, pstrdup(name));
-	}
-	relation_close(r, AccessShareLock);
-	return result;
 }
 
 static Oid
@@ -627,31 +560,10 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	{
 		bool		has_pk;
 		List	   *clauses = NIL;
-		char	   *umodel,
-				   *uname;
 		Relation	r = relation_open(relid, AccessShareLock);
 
-		if (rel->through_fields)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("through_fields cannot be given for existing through table \"%s\"",
-							rel->through_name),
-					 errhint("Add the columns to the through table itself.")));
 		has_pk = OidIsValid(RelationGetPrimaryKeyIndex(r));
 		relation_close(r, AccessShareLock);
-		if (ormar_is_model(relid) && ormar_relations_from(relid) != NIL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
-					 errmsg("model \"%s\" cannot be the through table of relation \"%s.%s\"",
-							rel->through_name, m->name, rel->name),
-					 errdetail("A through model may hold extra columns, never relations.")));
-		ormar_check_owner(relid);
-		if (ormar_through_of(relid, &umodel, &uname))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
-					 errmsg("table \"%s\" is already the through table of relation \"%s.%s\"",
-							rel->through_name, umodel, uname),
-					 errhint("Give relation \"%s\" a through table of its own.", rel->name)));
 		/* only what the table lacks: it may hold the data of an earlier declaration */
 		if (get_attnum(relid, rel->through_column) == InvalidAttrNumber)
 			clauses = lappend(clauses, psprintf("ADD COLUMN %s %s NOT NULL", c1, mtype));

@@ -10,7 +10,6 @@
 
 #include "catalog.h"
 
-extern char *ormar_operator(Oid typid, int strategy);
 extern void ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t);
 extern void ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t);
 extern void ormar_ddl_generate(OrmarRel *rel);
@@ -18,6 +17,5 @@ extern void ormar_ddl_drop_generated(OrmarRel *rel);
 extern void ormar_ddl_drop_views(OrmarRel *rel);
 extern void ormar_ddl_drop_fk(OrmarRel *rel);
 extern void ormar_ddl_drop_relation_objects(OrmarRel *rel, bool drop_data);
-extern List *ormar_through_extra_columns(OrmarRel *rel);
 
 #endif

@@ -35,6 +35,7 @@
 #include "ddl.h"
 #include "naming.h"
 #include "ormar_pg.h"
+#include "relation.h"
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(ormar_on_ddl_start);

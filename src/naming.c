@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  * naming.c
- *	  Every name ormar_pg generates: constraints, indexes, through tables
- *	  and their columns, views, default related names.
+ *	  How ormar_pg spells SQL: every name it generates (constraints,
+ *	  indexes, through tables and their columns, views, default related
+ *	  names), qualified names of tables and types, and operators.
  *
  * A name longer than NAMEDATALEN - 1 bytes would be silently truncated by
  * PostgreSQL, and two long names sharing a prefix would collide.  Instead
@@ -15,7 +16,12 @@
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "catalog/pg_operator.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "naming.h"
 
@@ -104,4 +110,33 @@ ormar_type_sql(Oid typid, int32 typmod)
 {
 	return format_type_extended(typid, typmod,
 								FORMAT_TYPE_TYPEMOD_GIVEN | FORMAT_TYPE_FORCE_QUALIFY);
+}
+
+/*
+ * "OPERATOR(schema.op)" for the default btree operator of TYPID with
+ * STRATEGY (BTEqualStrategyNumber or BTLessStrategyNumber).
+ */
+char *
+ormar_operator(Oid typid, int strategy)
+{
+	TypeCacheEntry *tce = lookup_type_cache(typid, TYPECACHE_EQ_OPR | TYPECACHE_LT_OPR);
+	Oid			opr = strategy == BTEqualStrategyNumber ? tce->eq_opr : tce->lt_opr;
+	HeapTuple	tup;
+	Form_pg_operator form;
+	char	   *result;
+
+	if (!OidIsValid(opr))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("type %s has no default btree operator class",
+						format_type_be(typid))));
+	tup = SearchSysCache1(OPEROID, ObjectIdGetDatum(opr));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for operator %u", opr);
+	form = (Form_pg_operator) GETSTRUCT(tup);
+	result = psprintf("OPERATOR(%s.%s)",
+					  quote_identifier(get_namespace_name(form->oprnamespace)),
+					  NameStr(form->oprname));
+	ReleaseSysCache(tup);
+	return result;
 }

@@ -27,5 +27,6 @@ extern char *ormar_through_column_name(const char *model, bool self_ref,
 /* quote_qualified_identifier of a table by OID */
 extern char *ormar_qualified_rel(Oid relid);
 extern char *ormar_type_sql(Oid typid, int32 typmod);
+extern char *ormar_operator(Oid typid, int strategy);
 
 #endif

@@ -18,6 +18,7 @@
 #include "utils/syscache.h"
 
 #include "cache.h"
+#include "spi_util.h"
 #include "ormar_pg.h"
 
 PG_MODULE_MAGIC;

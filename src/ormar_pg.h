@@ -1,6 +1,29 @@
 /*-------------------------------------------------------------------------
  * ormar_pg.h
- *	  Declarations shared across ormar_pg's source files.
+ *	  The module entry's API wrappers (ormar_pg.c), shared by the modules
+ *	  that implement SQL-callable functions.
+ *
+ * Layering of src/, lower first.  A module calls only modules of lower
+ * layers, so there is no cycle (../shared/tools/structure.py checks it):
+ *
+ *	 1. spi_util  the SPI layer: cached plans, generated DDL, the snapshot
+ *				  of a read call, the switch to the catalog owner
+ *		naming	  how SQL is spelled: generated names (63-byte rule),
+ *				  qualified names, types, operators
+ *		keys	  key arguments ("any") coerced to a model's key type
+ *	 2. catalog	  rows of ormar.model / ormar.relation, model and relation
+ *				  lookup, table facts (primary key, through columns), owner
+ *				  check
+ *		fields	  field specs (json) into columns
+ *	 3. ddl		  builds and runs the DDL of one validated relation; no
+ *				  validation or catalog writes of its own
+ *		cache	  proxy metadata cache, invalidation, OID-ordered locking
+ *	 4. ormar_pg  module entry (_PG_init), the wrappers every API function
+ *				  runs in, acting as another role (ormar_try_as)
+ *	 5. relation  declare (validate, then ddl, then catalog), pending
+ *				  relations built as their declarer, drop
+ *		proxy	  what every proxy call shares, and ormar.related
+ *	 6. model, describe, mutate, eager, events: the rest of the SQL API
  *-------------------------------------------------------------------------
  */
 #ifndef ORMAR_PG_H
@@ -20,15 +43,5 @@ extern Datum ormar_run_event(OrmarApiFn fn, FunctionCallInfo fcinfo);
 
 typedef void (*OrmarActFn) (void *arg);
 extern bool ormar_try_as(Oid role, OrmarActFn fn, void *arg, char **errmsg_out);
-
-/* relation.c */
-extern void ormar_check_owner(Oid relid);
-extern Oid	ormar_relation_role(OrmarRel *rel);
-extern void ormar_declare(OrmarRel *rel);
-extern int	ormar_resolve_pending(Oid model);
-extern void ormar_drop_relations_of_model(Oid model, bool cascade);
-extern void ormar_check_not_through(Oid model);
-extern void ormar_refresh_relation(OrmarRel *rel);
-extern Oid	ormar_target_model(const char *schema, const char *name);
 
 #endif

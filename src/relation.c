@@ -29,6 +29,7 @@
 #include "keys.h"
 #include "naming.h"
 #include "ormar_pg.h"
+#include "relation.h"
 #include "spi_util.h"
 
 static void refresh_table(Oid relid, OrmarRel *skip);
@@ -37,14 +38,6 @@ PG_FUNCTION_INFO_V1(ormar_foreign_key);
 PG_FUNCTION_INFO_V1(ormar_many_to_many);
 PG_FUNCTION_INFO_V1(ormar_drop_relation);
 PG_FUNCTION_INFO_V1(ormar_update_forward_refs);
-
-/* 42501 unless the current user owns table RELID. */
-void
-ormar_check_owner(Oid relid)
-{
-	if (!pg_class_ownercheck(relid, GetUserId()))
-		aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, get_rel_name(relid));
-}
 
 /*
  * The role to act as for REL's generated objects: the owner of its accessor
@@ -164,6 +157,38 @@ lock_relation_tables(OrmarRel *rel, bool dropping)
 }
 
 /*
+ * An existing table may be the through table of REL only if it has no
+ * relations of its own, is the declarer's, serves no other relation, and
+ * no through_fields are given for it (they are for a created table).
+ */
+static void
+check_existing_through(OrmarRel *rel, Oid relid)
+{
+	char	   *umodel,
+			   *uname;
+
+	if (rel->through_fields)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("through_fields cannot be given for existing through table \"%s\"",
+						rel->through_name),
+				 errhint("Add the columns to the through table itself.")));
+	if (ormar_is_model(relid) && ormar_relations_from(relid) != NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+				 errmsg("model \"%s\" cannot be the through table of relation \"%s.%s\"",
+						rel->through_name, get_rel_name(rel->model), rel->name),
+				 errdetail("A through model may hold extra columns, never relations.")));
+	ormar_check_owner(relid);
+	if (ormar_through_of(relid, &umodel, &uname))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+				 errmsg("table \"%s\" is already the through table of relation \"%s.%s\"",
+						rel->through_name, umodel, uname),
+				 errhint("Give relation \"%s\" a through table of its own.", rel->name)));
+}
+
+/*
  * Build a relation whose target exists: check the reverse name, create the
  * foreign key or the through table, the accessors and views, and record it.
  */
@@ -215,6 +240,13 @@ build_relation(OrmarRel *rel)
 					 errmsg("through columns of relation \"%s.%s\" are both named \"%s\"",
 							m.name, rel->name, rel->through_column),
 					 errhint("Set through_relation_name or through_reverse_relation_name.")));
+		{
+			Oid			nsp = get_namespace_oid(rel->through_schema, false);
+			Oid			through = get_relname_relid(rel->through_name, nsp);
+
+			if (OidIsValid(through))
+				check_existing_through(rel, through);
+		}
 		ormar_ddl_through(rel, &m, &t);
 	}
 	ormar_ddl_generate(rel);

@@ -26,10 +26,12 @@
 #include "utils/tuplestore.h"
 #include "catalog/pg_class.h"
 
-#include "cache.h"
 #include "spi_util.h"
 
 #define ORMAR_MAX_PLANS 2048
+
+/* statements ormar_exec ran in this backend (ormar._statements(), for tests) */
+uint64		ormar_statements_run = 0;
 
 typedef struct PlanKey
 {

@@ -28,6 +28,7 @@ extern bool ormar_getbool(uint64 row, int col);
 extern void ormar_as_catalog_owner(Oid *save_userid, int *save_sec);
 extern void ormar_restore_user(Oid save_userid, int save_sec);
 
+extern uint64 ormar_statements_run;
 extern int	ormar_read_depth;
 extern void ormar_read_snapshot_renew(void);
 extern Datum ormar_run_read(Datum (*fn) (FunctionCallInfo), FunctionCallInfo fcinfo);
