@@ -219,6 +219,31 @@ SELECT try_sql($$SELECT ormar.register_model('twopk')$$);
 SELECT try_sql($$SELECT ormar.register_model('legacy')$$);
 SELECT try_sql($$SELECT ormar.register_model('opts')$$);
 
+-- a table that does not exist: 42704, not an internal error
+SELECT try_sql($$SELECT ormar.register_model(0)$$);
+SELECT try_sql($$SELECT ormar.register_model(4000000000::oid)$$);
+
+-- a temporary table is refused (22023): it would leave a bare OID in the
+-- catalog when its session ends; an unlogged table is fine
+CREATE TEMP TABLE scratch (id integer PRIMARY KEY);
+SELECT try_sql($$SELECT ormar.register_model('scratch')$$);
+CREATE UNLOGGED TABLE fastlane (id integer PRIMARY KEY);
+SELECT ormar.register_model('fastlane');
+-- define_model into the temporary schema, named as pg_temp, as pg_temp_N, or
+-- reached through search_path, is refused the same way and creates nothing
+SELECT try_sql($$SELECT ormar.define_model('tmpmodel',
+    '{"id": {"type": "Integer", "primary_key": true}}', 'pg_temp')$$);
+SELECT try_sql(format($$SELECT ormar.define_model('tmpmodel',
+    '{"id": {"type": "Integer", "primary_key": true}}', %L)$$, pg_my_temp_schema()::regnamespace));
+SET search_path = pg_temp, public;
+SELECT try_sql($$SELECT ormar.define_model('tmpmodel',
+    '{"id": {"type": "Integer", "primary_key": true}}')$$);
+SELECT try_sql($$SELECT ormar.define_models('{"tmpmodel": {"id": {"type": "Integer", "primary_key": true}}}')$$);
+RESET search_path;
+SELECT to_regclass('pg_temp.tmpmodel') AS temp_table, to_regclass('public.tmpmodel') AS public_table,
+       (SELECT count(*) FROM ormar.model m JOIN pg_class c ON c.oid = m.model
+         WHERE c.relpersistence = 't') AS temp_models;
+
 -------------------------------------------------------------------------------
 -- ormar.models view
 -------------------------------------------------------------------------------
@@ -491,7 +516,7 @@ SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
 DROP SCHEMA sales, replica CASCADE;
 DROP TABLE every_type, typeof_check, pk_int, pk_big, pk_small, pk_manual, pk_uuid, pk_code,
-    opts, legacy, token, nopk, twopk, dept, emp, author, book, emp2, victim, "MyModel", café, "say""hi",
+    opts, legacy, token, nopk, twopk, fastlane, dept, emp, author, book, emp2, victim, "MyModel", café, "say""hi",
     "x""; DROP TABLE victim; --", "semi;colon", "dollar$$name", "with space", sneaky CASCADE;
 SELECT format('DROP TABLE %I', repeat('m', 63)) \gexec
 SELECT format('DROP TABLE %I', repeat('é', 31) || 'x') \gexec

@@ -232,21 +232,26 @@ ormar_upper_action(const char *action, const char *what)
 	return NULL;				/* keep compiler quiet */
 }
 
-static const char *
+/* Column type of a field type that takes no size options, or InvalidOid. */
+static Oid
 simple_type(const char *type)
 {
-	static const char *const map[][2] = {
-		{"Integer", "integer"}, {"BigInteger", "bigint"},
-		{"SmallInteger", "smallint"}, {"Text", "text"},
-		{"Boolean", "boolean"}, {"Float", "double precision"},
-		{"Date", "date"}, {"JSON", "jsonb"}, {"UUID", "uuid"},
-		{"LargeBinary", "bytea"}
+	static const struct
+	{
+		const char *name;
+		Oid			typid;
+	}			map[] = {
+		{"Integer", INT4OID}, {"BigInteger", INT8OID},
+		{"SmallInteger", INT2OID}, {"Text", TEXTOID},
+		{"Boolean", BOOLOID}, {"Float", FLOAT8OID},
+		{"Date", DATEOID}, {"JSON", JSONBOID}, {"UUID", UUIDOID},
+		{"LargeBinary", BYTEAOID}
 	};
 
 	for (int i = 0; i < lengthof(map); i++)
-		if (strcmp(type, map[i][0]) == 0)
-			return map[i][1];
-	return NULL;
+		if (strcmp(type, map[i].name) == 0)
+			return map[i].typid;
+	return InvalidOid;
 }
 
 static bool
@@ -302,7 +307,7 @@ parse_field(const char *model, const char *schema, JsonPair *fp)
 		rel->nullable = true;
 		f->rel = rel;
 	}
-	else if (simple_type(f->type) == NULL &&
+	else if (!OidIsValid(simple_type(f->type)) &&
 			 strcmp(f->type, "String") != 0 && strcmp(f->type, "Decimal") != 0 &&
 			 strcmp(f->type, "Time") != 0 && strcmp(f->type, "DateTime") != 0)
 		field_error(model, f->name, "Unknown field type \"%s\".", f->type);
@@ -416,11 +421,13 @@ parse_field(const char *model, const char *schema, JsonPair *fp)
 	}
 
 	/* column type */
+	f->typmod = -1;
 	if (strcmp(f->type, "String") == 0)
 	{
 		if (max_length < 0)
 			field_error(model, f->name, "A String field needs \"max_length\".");
-		f->sqltype = psprintf("character varying(%d)", max_length);
+		f->typid = VARCHAROID;
+		f->typmod = max_length + VARHDRSZ;
 	}
 	else if (strcmp(f->type, "Decimal") == 0)
 	{
@@ -430,15 +437,18 @@ parse_field(const char *model, const char *schema, JsonPair *fp)
 			field_error(model, f->name, "\"decimal_places\" cannot exceed \"max_digits\".");
 		if (max_digits > 1000)
 			field_error(model, f->name, "\"max_digits\" can be at most 1000.");
-		f->sqltype = max_digits < 0 ? pstrdup("numeric") :
-			psprintf("numeric(%d,%d)", max_digits, decimal_places < 0 ? 0 : decimal_places);
+		f->typid = NUMERICOID;
+		if (max_digits >= 0)
+			f->typmod = ((max_digits << 16) | (decimal_places < 0 ? 0 : decimal_places)) + VARHDRSZ;
 	}
 	else if (strcmp(f->type, "DateTime") == 0)
-		f->sqltype = pstrdup(timezone ? "timestamp with time zone" : "timestamp without time zone");
+		f->typid = timezone ? TIMESTAMPTZOID : TIMESTAMPOID;
 	else if (strcmp(f->type, "Time") == 0)
-		f->sqltype = pstrdup(timezone ? "time with time zone" : "time without time zone");
+		f->typid = timezone ? TIMETZOID : TIMEOID;
 	else
-		f->sqltype = pstrdup(simple_type(f->type));
+		f->typid = simple_type(f->type);
+	/* schema-qualified, so that search_path cannot pick another type */
+	f->sqltype = ormar_type_sql(f->typid, f->typmod);
 
 	if (f->primary_key)
 	{
@@ -456,19 +466,11 @@ parse_field(const char *model, const char *schema, JsonPair *fp)
 		field_error(model, f->name, "An autoincrement field cannot have a default.");
 	if (f->default_text && f->server_default)
 		field_error(model, f->name, "Give \"default\" or \"server_default\", not both.");
-	if (f->default_text)
-	{
-		Oid			typid;
-		int32		typmod;
-
-		/* the value must be valid input for the column type */
-		parseTypeString(f->sqltype, &typid, &typmod, false);
-		ormar_check_expression(psprintf("%s::%s", quote_literal_cstr(f->default_text), f->sqltype),
-							   psprintf("default of field \"%s\"", f->name));
-		if (!ormar_input_ok(typid, typmod, f->default_text))
-			field_error(model, f->name, "Default %s is not a valid %s.",
-						quote_literal_cstr(f->default_text), format_type_with_typemod(typid, typmod));
-	}
+	/* the value must be valid input for the column type */
+	if (f->default_text && !ormar_input_ok(f->typid, f->typmod, f->default_text))
+		field_error(model, f->name, "Default %s is not a valid %s.",
+					quote_literal_cstr(f->default_text),
+					format_type_with_typemod(f->typid, f->typmod));
 	return f;
 }
 

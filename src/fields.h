@@ -17,7 +17,9 @@ typedef struct OrmarField
 {
 	char	   *name;
 	char	   *type;			/* ormar type name as written */
-	char	   *sqltype;		/* column type, NULL for a relation */
+	Oid			typid;			/* column type, InvalidOid for a relation */
+	int32		typmod;
+	char	   *sqltype;		/* the type as schema-qualified SQL */
 	bool		primary_key;
 	bool		autoincrement;
 	bool		nullable;

@@ -12,7 +12,9 @@
  */
 #include "postgres.h"
 
+#include "access/relation.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
@@ -61,6 +63,7 @@ static ModelSpec *
 parse_spec(const char *name, const char *schema, text *fields)
 {
 	ModelSpec  *spec = palloc0(sizeof(ModelSpec));
+	Oid			nsp;
 
 	if (name[0] == '\0' || strlen(name) >= NAMEDATALEN)
 		ereport(ERROR,
@@ -68,7 +71,13 @@ parse_spec(const char *name, const char *schema, text *fields)
 				 errmsg("model name \"%s\" must have 1 to %d bytes", name, NAMEDATALEN - 1)));
 	spec->name = pstrdup(name);
 	spec->schema = pstrdup(schema);
-	if (!OidIsValid(get_namespace_oid(schema, true)))
+	nsp = get_namespace_oid(schema, true);
+	if (strcmp(schema, "pg_temp") == 0 || (OidIsValid(nsp) && isAnyTempNamespace(nsp)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model \"%s\" cannot be defined in a temporary schema", name),
+				 errdetail("A model is a permanent table: a temporary one ends with its session but would stay in the catalog.")));
+	if (!OidIsValid(nsp))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_SCHEMA),
 				 errmsg("schema \"%s\" does not exist", schema)));
@@ -300,10 +309,25 @@ register_model_impl(FunctionCallInfo fcinfo)
 {
 	Oid			relid;
 	OrmarModel	m;
+	Relation	rel;
+	char		persistence;
 
 	ormar_require_arg(fcinfo, 0, "tbl");
 	relid = PG_GETARG_OID(0);
+	/* lock it, so that it cannot go away between these checks */
+	rel = try_relation_open(relid, AccessShareLock);
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("table with OID %u does not exist", relid)));
+	persistence = rel->rd_rel->relpersistence;
+	relation_close(rel, NoLock);
 	ormar_model_info(relid, &m);
+	if (persistence == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("temporary table \"%s\" cannot be a model", m.name),
+				 errdetail("A model is a permanent table: a temporary one ends with its session but would stay in the catalog.")));
 	ormar_check_owner(relid);
 	if (ormar_is_model(relid))
 		ereport(ERROR,
