@@ -17,7 +17,8 @@ OBJS = \
 	src/proxy.o \
 	src/mutate.o \
 	src/events.o \
-	src/eager.o
+	src/eager.o \
+	src/diagram.o
 
 EXTENSION = ormar_pg
 DATA = ormar_pg--0.1.0.sql ormar_pg--0.2.0.sql ormar_pg--0.1.0--0.2.0.sql
@@ -25,6 +26,7 @@ PGFILEDESC = "ormar_pg - ormar relation model in PostgreSQL"
 
 REGRESS = models foreign_keys accessors proxies errors many_to_many self_pending dump_restore fetch security packaging
 REGRESS += search_path
+REGRESS += diagram
 REGRESS_OPTS = --inputdir=. --outputdir=results
 ISOLATION = concurrent_add add_vs_clear declare_declare cache_invalidation declare_vs_proxy
 ISOLATION_OPTS = --inputdir=. --outputdir=results

@@ -14,6 +14,16 @@ UPDATE ormar.relation r SET declared_by = COALESCE(
 ALTER TABLE ormar.relation ALTER COLUMN declared_by SET NOT NULL;
 
 -------------------------------------------------------------------------------
+-- Diagram (issue 10 item 4)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION ormar.diagram(format text DEFAULT 'mermaid', schema name DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'ormar_diagram' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.diagram(text, name) IS
+    'every model (of SCHEMA, default all) with its columns and relations, as a Mermaid erDiagram or Graphviz dot text';
+
+-------------------------------------------------------------------------------
 -- Comments on every object of the extension (\dx+ ormar_pg, \d+, \df+ read
 -- them).  Every member of the extension and every column of its tables and
 -- views has one; test/suites/packaging.sh checks it.

@@ -285,6 +285,16 @@ COMMENT ON FUNCTION ormar._statements() IS
     'internal: statements ormar_pg has run in this session (tests use it to count statements per call)';
 
 -------------------------------------------------------------------------------
+-- Diagram (issue 10 item 4)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION ormar.diagram(format text DEFAULT 'mermaid', schema name DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'ormar_diagram' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.diagram(text, name) IS
+    'every model (of SCHEMA, default all) with its columns and relations, as a Mermaid erDiagram or Graphviz dot text';
+
+-------------------------------------------------------------------------------
 -- Comments on every object of the extension (\dx+ ormar_pg, \d+, \df+ read
 -- them).  Every member of the extension and every column of its tables and
 -- views has one; test/suites/packaging.sh checks it.
