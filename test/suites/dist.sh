@@ -3,14 +3,17 @@
 # and the install scripts, and `make dist` makes a zip that holds the release
 # and builds on its own.  Contract: see the top of .ci/test.
 #
-#   bash test/suites/dist.sh --setup   # needs git, python3, unzip (nothing to install on CI)
+#   bash test/suites/dist.sh --setup   # installs git, python3, unzip if missing
 #   bash test/suites/dist.sh           # last line: "N passed, N failed"
 set -uo pipefail
 if [ "${1:-}" = --setup ]; then
-    for f in git python3 unzip make; do
-        command -v "$f" >/dev/null || { echo "missing: $f" >&2; exit 1; }
-    done
-    exit 0
+    missing=()
+    command -v git >/dev/null || missing+=(git)
+    command -v python3 >/dev/null || missing+=(python3-minimal)
+    command -v unzip >/dev/null || missing+=(unzip)
+    ((${#missing[@]} == 0)) && exit 0
+    apt-get update -q && apt-get install -y -q "${missing[@]}"
+    exit
 fi
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
 pass=0 fail=0
