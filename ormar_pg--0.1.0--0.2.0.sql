@@ -100,3 +100,16 @@ COMMENT ON EVENT TRIGGER ormar_ddl_end IS
     'ormar_pg: after ALTER TABLE / ALTER SCHEMA, keeps the catalog and generated objects true';
 COMMENT ON EVENT TRIGGER ormar_sql_drop IS
     'ormar_pg: after DROP, forgets relations of dropped tables and key columns';
+
+-------------------------------------------------------------------------------
+-- describe returns json, its fields in column order (DESIGN §6), so that
+-- define_model of it gives the columns in the same order.  Nothing in the
+-- extension depends on it (an object of the user's that does stops the update
+-- with an error naming it, as it should).
+-------------------------------------------------------------------------------
+DROP FUNCTION ormar.describe(regclass);
+CREATE FUNCTION ormar.describe(model regclass)
+RETURNS json
+AS 'MODULE_PATHNAME', 'ormar_describe_json' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.describe(regclass) IS
+    'the model''s fields and relations in the form define_model takes, in column order (non-default options only)';

@@ -154,10 +154,10 @@ COMMENT ON FUNCTION ormar.drop_model(regclass, boolean) IS
     'unregister a model and drop its generated objects; the table and its data stay';
 
 CREATE FUNCTION ormar.describe(model regclass)
-RETURNS jsonb
-AS 'MODULE_PATHNAME', 'ormar_describe' LANGUAGE C STABLE;
+RETURNS json
+AS 'MODULE_PATHNAME', 'ormar_describe_json' LANGUAGE C STABLE;
 COMMENT ON FUNCTION ormar.describe(regclass) IS
-    'the model''s fields and relations in the form define_model takes (non-default options only)';
+    'the model''s fields and relations in the form define_model takes, in column order (non-default options only)';
 
 -------------------------------------------------------------------------------
 -- Relations (DESIGN §4)

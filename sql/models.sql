@@ -170,6 +170,43 @@ SELECT try_sql($$INSERT INTO opts (required) VALUES (NULL)$$, with_detail => fal
 SELECT try_sql($$INSERT INTO opts (required, code) VALUES ('r3', 'c1')$$);
 
 -------------------------------------------------------------------------------
+-- Reading the fields runs no SQL: define_model of five fields runs as many
+-- statements (the CREATE TABLE, its comment, the catalog row...) as of one
+-------------------------------------------------------------------------------
+
+SELECT ormar.define_model('spi_warm', '{"id": {"type": "Integer", "primary_key": true}}');
+SELECT ormar._statements() AS s0 \gset
+SELECT ormar.define_model('spi_one', '{"id": {"type": "Integer", "primary_key": true}}');
+SELECT ormar._statements() AS s1 \gset
+SELECT ormar.define_model('spi_five', '{"id": {"type": "Integer", "primary_key": true},
+    "a": {"type": "Text", "nullable": false}, "b": {"type": "String", "max_length": 5, "default": "x"},
+    "c": {"type": "Decimal", "max_digits": 4, "decimal_places": 1, "default": 1.5},
+    "d": {"type": "DateTime", "timezone": true, "server_default": "now()"}}');
+SELECT ormar._statements() AS s2 \gset
+SELECT :s1 - :s0 AS one_field, :s2 - :s1 AS five_fields;
+-- and define_models reads its argument without SQL too: two models, twice one's statements
+SELECT ormar._statements() AS s0 \gset
+SELECT * FROM ormar.define_models('{"spi_m1": {"id": {"type": "Integer", "primary_key": true}, "t": {"type": "Text"}},
+                                   "spi_m2": {"id": {"type": "Integer", "primary_key": true}, "u": {"type": "UUID"}}}');
+SELECT ormar._statements() AS s1 \gset
+SELECT :s1 - :s0 AS two_models;
+
+-- the JSON parser sees what jsonb would hide: key order, escapes, repeated keys
+SELECT ormar.define_model('parsed', '{"id": {"type": "Integer", "primary_key": true},
+    "t\u00e9\"x": {"type": "Text", "default": "a\u0041\n"},
+    "arr": {"type": "JSON", "default": [1, {"k": [true, null]}, "s"]},
+    "nul": {"type": "Text", "default": null}}');
+SELECT * FROM cols('parsed');
+SELECT try_sql($$SELECT ormar.define_model('parsed2', '{"id": {"type": "Integer", "primary_key": true, "primary_key": true}}')$$);
+SELECT try_sql($$SELECT ormar.define_models('{"m": {"id": {"type": "Integer", "primary_key": true}}, "m": {}}')$$);
+SELECT try_sql($$SELECT ormar.define_model('parsed3', '{"id": {"type": "Integer", "primary_key": true}, "x": [1]}')$$);
+SELECT try_sql($$SELECT ormar.define_model('parsed4', '"id"')$$);
+SELECT try_sql($$SELECT ormar.define_model('parsed5', '{"id": {"type": "Integer", "primary_key": true}, "x": {"type": "Text", "index": "yes"}}')$$);
+SELECT try_sql($$SELECT ormar.define_model('parsed6', '{"id": {"type": "Integer", "primary_key": true}, "x": {"type": "ManyToMany", "to": "dept", "through_fields": []}}')$$);
+SELECT try_sql($$SELECT ormar.define_model('parsed7', '{"id": {"type": "Integer", "primary_key": true}, "x": {"type": "Decimal", "max_digits": 1.5}}')$$);
+SELECT try_sql($$SELECT ormar.define_model('parsed8', '{"id": {"type": "Integer", "primary_key": true}, "x": {"type": "Text", "autoincrement": false, "timezone": true}}')$$);
+
+-------------------------------------------------------------------------------
 -- Schema argument and the default current_schema()
 -------------------------------------------------------------------------------
 
@@ -319,8 +356,10 @@ SELECT ormar.describe('pk_int');
 SELECT ormar.describe('pk_manual');
 SELECT ormar.describe('pk_uuid');
 SELECT ormar.describe('token');
-SELECT jsonb_pretty(ormar.describe('every_type'));
-SELECT jsonb_pretty(ormar.describe('opts'));
+-- json, its fields in column order: json_each shows them in the order written
+SELECT pg_typeof(ormar.describe('every_type'));
+SELECT key, value FROM json_each(ormar.describe('every_type'));
+SELECT key, value FROM json_each(ormar.describe('opts'));
 
 -- a foreign key is described as a ForeignKey field
 SELECT ormar.define_model('emp2', '{"id": {"type": "Integer", "primary_key": true},
@@ -330,14 +369,14 @@ SELECT ormar.describe('emp2');
 
 -- round trip: define_model(describe(x)) builds a table of the same shape.
 -- The copies are made under the same names in schema replica, so that even the
--- generated index and constraint names must match.  describe returns jsonb, whose
--- keys are not kept in the written order, so the column ORDER may differ: the
--- comparison is over the set of columns, not their attnums.
+-- generated index and constraint names must match.  describe returns json
+-- with the fields in column order, so the comparison includes each column's
+-- position, and the two descriptions must be the same text.
 CREATE FUNCTION shape(tbl regclass)
-RETURNS TABLE (name name, type text, not_null boolean, identity "char", dflt text,
+RETURNS TABLE (pos bigint, name name, type text, not_null boolean, identity "char", dflt text,
                indexes text, fkey text)
 LANGUAGE sql STABLE AS $f$
-  SELECT c.name, c.type, c.not_null, c.identity, c.dflt,
+  SELECT row_number() OVER (ORDER BY c.attnum), c.name, c.type, c.not_null, c.identity, c.dflt,
          (SELECT string_agg(i.index_name || CASE WHEN i.is_primary THEN ' primary'
                                                  WHEN i.is_unique THEN ' unique' ELSE '' END,
                             ', ' ORDER BY i.index_name)
@@ -367,16 +406,27 @@ SELECT ormar.define_model('dept', ormar.describe('dept')::json, 'replica');
 -- "to": "dept" resolves in the copy's own schema
 SELECT ormar.define_model('emp2', ormar.describe('emp2')::json, 'replica');
 
+-- a foreign key in the middle, added columns and a dropped one: the copy has
+-- the same columns in the same order
+SELECT ormar.define_model('ordered', '{"zeta": {"type": "Integer", "primary_key": true},
+    "boss": {"type": "ForeignKey", "to": "dept", "related_name": "ordered_staff"},
+    "beta": {"type": "Text"}, "alpha": {"type": "Decimal", "max_digits": 5, "decimal_places": 1}}');
+ALTER TABLE ordered ADD COLUMN gone integer, ADD COLUMN aa date DEFAULT '2001-02-03';
+ALTER TABLE ordered DROP COLUMN gone;
+SELECT ormar.describe('ordered');
+SELECT ormar.define_model('ordered', ormar.describe('ordered'), 'replica');
+
 -- no difference in either direction
 SELECT m, shape_diff(format('public.%I', m)::regclass, format('replica.%I', m)::regclass) AS differences,
-       ormar.describe(format('public.%I', m)::regclass)
-         = ormar.describe(format('replica.%I', m)::regclass) AS same_description
-  FROM unnest(ARRAY['every_type', 'opts', 'pk_manual', 'pk_uuid', 'token', 'dept', 'emp2']) m
+       ormar.describe(format('public.%I', m)::regclass)::text
+         = ormar.describe(format('replica.%I', m)::regclass)::text AS same_description
+  FROM unnest(ARRAY['every_type', 'opts', 'pk_manual', 'pk_uuid', 'token', 'dept', 'emp2', 'ordered']) m
  ORDER BY m;
 
 -- the copies' shapes, for the record
-SELECT * FROM shape('replica.opts') ORDER BY name;
-SELECT * FROM shape('replica.emp2') ORDER BY name;
+SELECT * FROM shape('replica.opts') ORDER BY pos;
+SELECT * FROM shape('replica.emp2') ORDER BY pos;
+SELECT * FROM shape('replica.ordered') ORDER BY pos;
 -- the copied foreign key has the same options and targets the copied dept
 SELECT model, name, target, related_name, nullable, ondelete, onupdate, status
   FROM ormar.relations WHERE model IN ('emp2'::regclass, 'replica.emp2'::regclass)
@@ -516,7 +566,7 @@ SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
 DROP SCHEMA sales, replica CASCADE;
 DROP TABLE every_type, typeof_check, pk_int, pk_big, pk_small, pk_manual, pk_uuid, pk_code,
-    opts, legacy, token, nopk, twopk, fastlane, dept, emp, author, book, emp2, victim, "MyModel", café, "say""hi",
+    opts, spi_warm, spi_one, spi_five, spi_m1, spi_m2, parsed, legacy, token, nopk, twopk, fastlane, ordered, dept, emp, author, book, emp2, victim, "MyModel", café, "say""hi",
     "x""; DROP TABLE victim; --", "semi;colon", "dollar$$name", "with space", sneaky CASCADE;
 SELECT format('DROP TABLE %I', repeat('m', 63)) \gexec
 SELECT format('DROP TABLE %I', repeat('é', 31) || 'x') \gexec

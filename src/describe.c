@@ -4,15 +4,22 @@
  *	  define_model takes, with only the options that differ from their
  *	  defaults.  Read from the live table and catalog, not from what was
  *	  once declared, so it stays true after ALTER TABLE.
+ *
+ * The result is json text built in column order (jsonb would sort the
+ * keys), so that define_model of it creates the columns in the same order.
+ * Column types map back to field types through fields.c's field-type table,
+ * the one define_model reads.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/relation.h"
 #include "catalog/pg_type.h"
+#include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/ruleutils.h"
@@ -25,6 +32,7 @@
 
 #include "catalog.h"
 #include "ddl.h"
+#include "fields.h"
 #include "keys.h"
 #include "naming.h"
 #include "ormar_pg.h"
@@ -32,8 +40,9 @@
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(ormar_describe);
+PG_FUNCTION_INFO_V1(ormar_describe_json);
 
-/* Accumulates the output as json text, then parsed once into jsonb. */
+/* A json object being written, keys in the order they are added. */
 typedef struct Obj
 {
 	StringInfoData buf;
@@ -79,57 +88,11 @@ obj_end(Obj *o)
 	return o->buf.data;
 }
 
-/* ormar field type of a column type, and its size options */
-static const char *
-field_type(Oid typid, int32 typmod, Obj *f)
+static void
+obj_int(Obj *o, const char *key, int val)
 {
-	switch (typid)
-	{
-		case INT4OID:
-			return "Integer";
-		case INT8OID:
-			return "BigInteger";
-		case INT2OID:
-			return "SmallInteger";
-		case TEXTOID:
-			return "Text";
-		case BOOLOID:
-			return "Boolean";
-		case FLOAT8OID:
-			return "Float";
-		case DATEOID:
-			return "Date";
-		case JSONBOID:
-			return "JSON";
-		case UUIDOID:
-			return "UUID";
-		case BYTEAOID:
-			return "LargeBinary";
-		case VARCHAROID:
-			if (typmod >= VARHDRSZ)
-				obj_raw(f, "max_length", psprintf("%d", typmod - VARHDRSZ));
-			return "String";
-		case NUMERICOID:
-			if (typmod >= VARHDRSZ)
-			{
-				int32		tm = typmod - VARHDRSZ;
-
-				obj_raw(f, "max_digits", psprintf("%d", (tm >> 16) & 0xffff));
-				obj_raw(f, "decimal_places", psprintf("%d", (int16) (tm & 0xffff)));
-			}
-			return "Decimal";
-		case TIMEOID:
-			return "Time";
-		case TIMETZOID:
-			obj_raw(f, "timezone", "true");
-			return "Time";
-		case TIMESTAMPOID:
-			return "DateTime";
-		case TIMESTAMPTZOID:
-			obj_raw(f, "timezone", "true");
-			return "DateTime";
-	}
-	return NULL;
+	obj_key(o, key);
+	appendStringInfo(&o->buf, "%d", val);
 }
 
 /* Is ATTNUM alone the key of a unique (UNIQUE=true) or plain index of REL? */
@@ -172,11 +135,15 @@ describe_default(Relation rel, AttrNumber attnum, Obj *f)
 	if (IsA(stripped, Const) && !((Const *) stripped)->constisnull)
 	{
 		Const	   *c = (Const *) stripped;
-		Oid			argtypes[1] = {c->consttype};
+		FmgrInfo	flinfo;
 
-		ormar_exec("SELECT pg_catalog.to_jsonb($1)::pg_catalog.text", 1, argtypes,
-				   &c->constvalue, NULL, true, 1);
-		obj_raw(f, "default", ormar_getstring(0, 1));
+		/* to_json, which reads its argument's type from the call expression */
+		fmgr_info(F_TO_JSON, &flinfo);
+		flinfo.fn_expr = (Node *) makeFuncExpr(F_TO_JSON, JSONOID, list_make1(c),
+											   InvalidOid, InvalidOid,
+											   COERCE_EXPLICIT_CALL);
+		obj_raw(f, "default",
+				TextDatumGetCString(FunctionCall1(&flinfo, c->constvalue)));
 	}
 	else if (!IsA(stripped, Const))
 		obj_str(f, "server_default",
@@ -190,26 +157,29 @@ describe_default(Relation rel, AttrNumber attnum, Obj *f)
 static char *
 describe_column(Relation rel, Form_pg_attribute att, AttrNumber pk_attnum)
 {
-	Obj			f,
-				size;
-	const char *type;
-	bool		is_int = att->atttypid == INT4OID || att->atttypid == INT8OID ||
-		att->atttypid == INT2OID;
+	Obj			f;
+	OrmarFieldType ft;
 
-	obj_begin(&size);
-	type = field_type(att->atttypid, att->atttypmod, &size);
+	ormar_field_of_type(att->atttypid, att->atttypmod, &ft);
 	obj_begin(&f);
-	if (type)
-		obj_str(&f, "type", type);
+	if (ft.type)
+		obj_str(&f, "type", ft.type);
 	else
-		obj_str(&f, "sql_type", format_type_with_typemod(att->atttypid, att->atttypmod));
-	if (!size.empty)
-		appendStringInfo(&f.buf, ", %s", size.buf.data + 1);
+		obj_str(&f, "sql_type", ormar_type_sql(att->atttypid, att->atttypmod));
+	if (ft.max_length >= 0)
+		obj_int(&f, "max_length", ft.max_length);
+	if (ft.max_digits >= 0)
+	{
+		obj_int(&f, "max_digits", ft.max_digits);
+		obj_int(&f, "decimal_places", ft.decimal_places);
+	}
+	if (ft.timezone)
+		obj_raw(&f, "timezone", "true");
 
 	if (att->attnum == pk_attnum)
 	{
 		obj_raw(&f, "primary_key", "true");
-		if (is_int && att->attidentity == '\0')
+		if (ft.integer && att->attidentity == '\0')
 			obj_raw(&f, "autoincrement", "false");
 	}
 	else
@@ -360,12 +330,13 @@ describe_impl(FunctionCallInfo fcinfo)
 			obj_raw(&out, r->name, describe_relation(r, &m));
 	}
 
-	result = DirectFunctionCall1(jsonb_in, CStringGetDatum(obj_end(&out)));
+	result = CStringGetTextDatum(obj_end(&out));
 	return SPI_datumTransfer(result, false, -1);
 }
 
+/* ormar.describe(regclass) RETURNS json */
 Datum
-ormar_describe(PG_FUNCTION_ARGS)
+ormar_describe_json(PG_FUNCTION_ARGS)
 {
 	Datum		result;
 
@@ -374,4 +345,16 @@ ormar_describe(PG_FUNCTION_ARGS)
 	result = describe_impl(fcinfo);
 	SPI_finish();
 	PG_RETURN_DATUM(result);
+}
+
+/*
+ * The same as jsonb, for an installation still at 0.1.0, whose
+ * ormar.describe returns jsonb (its keys in jsonb's order).
+ */
+Datum
+ormar_describe(PG_FUNCTION_ARGS)
+{
+	Datum		json = ormar_describe_json(fcinfo);
+
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(TextDatumGetCString(json)));
 }

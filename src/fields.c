@@ -3,66 +3,309 @@
  *	  Field specifications: the json that define_model takes, turned into
  *	  column definitions and relation declarations.
  *
- * Fields are read with json_each over the json text, so their order and any
- * repeated key are seen exactly as written (jsonb would lose both).  Every
- * refusal is 22023 and names the model and the field.
+ * The json is read with PostgreSQL's JSON parser and its semantic actions
+ * (ormar_json_parse), so the order of the fields and any repeated key are
+ * seen exactly as written (jsonb would lose both), and no SQL runs to read
+ * it.  Which options a field type takes, and of what shape each option's
+ * value is, is written once in two tables below (as postgres_fdw's option.c
+ * lists the valid options per context); the same field-type table maps
+ * column types back to field types for ormar.describe.  Every refusal is
+ * 22023 and names the model and the field.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/xact.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "common/jsonapi.h"
 #include "lib/stringinfo.h"
 #include "nodes/parsenodes.h"
-#include "parser/parse_type.h"
 #include "parser/parser.h"
 #include "utils/builtins.h"
-#include "utils/jsonb.h"
+#include "utils/jsonfuncs.h"
 #include "utils/resowner.h"
 #include "utils/varlena.h"
 
 #include "fields.h"
 #include "keys.h"
 #include "naming.h"
-#include "spi_util.h"
 
-typedef struct JsonPair
+/* ----------------------------------------------------------------------
+ * Reading json with the JSON parser
+ * ----------------------------------------------------------------------
+ */
+
+/* State of ormar_json_parse's semantic actions. */
+typedef struct JsonTreeState
 {
-	char	   *key;
-	char	   *type;			/* json_typeof */
-	char	   *scalar;			/* unescaped scalar, NULL for null/containers */
-	char	   *raw;			/* json text of the value */
-} JsonPair;
+	JsonLexContext *lex;
+	List	   *open;			/* containers being read, innermost first */
+	char	   *key;			/* key of the next value of the innermost object */
+	OrmarJson  *root;
+} JsonTreeState;
 
-/* Top-level pairs of a json object in written order; NULL if not an object. */
-static JsonPair *
-json_pairs(const char *json, int *npairs)
+/*
+ * A value just read: the root, a member of the innermost object, or (not
+ * kept: nothing here reads arrays element by element) an array element.
+ */
+static void
+tree_add(JsonTreeState *st, OrmarJson *item)
 {
-	Oid			argtypes[1] = {JSONOID};
-	Datum		values[1];
-	JsonPair   *pairs;
+	OrmarJson  *parent;
 
-	values[0] = CStringGetTextDatum(json);
-	ormar_exec("SELECT pg_catalog.json_typeof($1)", 1, argtypes, values, NULL, false, 1);
-	if (strcmp(ormar_getstring(0, 1), "object") != 0)
-		return NULL;
-
-	ormar_exec("SELECT key, pg_catalog.json_typeof(value),"
-			   " value OPERATOR(pg_catalog.#>>) '{}'::pg_catalog.text[], value::pg_catalog.text"
-			   " FROM pg_catalog.json_each($1)",
-			   1, argtypes, values, NULL, false, 0);
-	*npairs = (int) SPI_processed;
-	pairs = palloc0(sizeof(JsonPair) * (SPI_processed + 1));
-	for (uint64 i = 0; i < SPI_processed; i++)
+	if (st->open == NIL)
 	{
-		pairs[i].key = ormar_getstring(i, 1);
-		pairs[i].type = ormar_getstring(i, 2);
-		pairs[i].scalar = ormar_getstring(i, 3);
-		pairs[i].raw = ormar_getstring(i, 4);
+		st->root = item;
+		return;
 	}
-	return pairs;
+	parent = linitial(st->open);
+	if (parent->kind == JSON_TOKEN_OBJECT_START)
+	{
+		parent->keys = lappend(parent->keys, st->key);
+		parent->values = lappend(parent->values, item);
+	}
 }
+
+static void
+tree_container_start(JsonTreeState *st, JsonTokenType kind)
+{
+	OrmarJson  *item = palloc0(sizeof(OrmarJson));
+
+	item->kind = kind;
+	item->start = st->lex->token_start;
+	tree_add(st, item);
+	st->open = lcons(item, st->open);
+}
+
+/* At the end of a container the lexer is just past its closing bracket. */
+static void
+tree_container_end(void *state)
+{
+	JsonTreeState *st = state;
+	OrmarJson  *item = linitial(st->open);
+
+	item->raw = pnstrdup(item->start, st->lex->prev_token_terminator - item->start);
+	st->open = list_delete_first(st->open);
+}
+
+static void
+tree_object_start(void *state)
+{
+	tree_container_start(state, JSON_TOKEN_OBJECT_START);
+}
+
+static void
+tree_array_start(void *state)
+{
+	tree_container_start(state, JSON_TOKEN_ARRAY_START);
+}
+
+static void
+tree_field_start(void *state, char *fname, bool isnull)
+{
+	((JsonTreeState *) state)->key = fname;
+}
+
+static void
+tree_scalar(void *state, char *token, JsonTokenType tokentype)
+{
+	OrmarJson  *item = palloc0(sizeof(OrmarJson));
+
+	item->kind = tokentype;
+	item->scalar = tokentype == JSON_TOKEN_NULL ? NULL : token;
+	tree_add(state, item);
+}
+
+/*
+ * JSON as a tree of objects whose keys keep their written order, repeated
+ * keys included; strings de-escaped, containers also kept as their text.
+ */
+OrmarJson *
+ormar_json_parse(text *json)
+{
+	JsonTreeState st = {0};
+	JsonSemAction sem = {0};
+
+	st.lex = makeJsonLexContext(json, true);
+	sem.semstate = &st;
+	sem.object_start = tree_object_start;
+	sem.object_end = tree_container_end;
+	sem.array_start = tree_array_start;
+	sem.array_end = tree_container_end;
+	sem.object_field_start = tree_field_start;
+	sem.scalar = tree_scalar;
+	pg_parse_json_or_ereport(st.lex, &sem);
+	return st.root;
+}
+
+/* ----------------------------------------------------------------------
+ * The field types and their options
+ * ----------------------------------------------------------------------
+ */
+
+/* Every option a field may have. */
+typedef enum FieldOpt
+{
+	OPT_TYPE,
+	OPT_PRIMARY_KEY,
+	OPT_AUTOINCREMENT,
+	OPT_NULLABLE,
+	OPT_UNIQUE,
+	OPT_INDEX,
+	OPT_DEFAULT,
+	OPT_SERVER_DEFAULT,
+	OPT_MAX_LENGTH,
+	OPT_MAX_DIGITS,
+	OPT_DECIMAL_PLACES,
+	OPT_TIMEZONE,
+	OPT_TO,
+	OPT_RELATED_NAME,
+	OPT_SKIP_REVERSE,
+	OPT_ONE_TO_ONE,
+	OPT_ONDELETE,
+	OPT_ONUPDATE,
+	OPT_COLUMN_NAME,
+	OPT_THROUGH,
+	OPT_THROUGH_RELATION_NAME,
+	OPT_THROUGH_REVERSE_RELATION_NAME,
+	OPT_THROUGH_FIELDS,
+	NUM_FIELD_OPTS
+} FieldOpt;
+
+/* What an option's value must be. */
+typedef enum OptShape
+{
+	SHAPE_BOOL,
+	SHAPE_STRING,				/* a non-empty string */
+	SHAPE_COUNT,				/* an integer of at least min */
+	SHAPE_ACTION,				/* a referential action, in any case */
+	SHAPE_FIELDS,				/* an object of fields */
+	SHAPE_ANY					/* any json value */
+} OptShape;
+
+static const struct
+{
+	const char *name;
+	OptShape	shape;
+	int			min;
+}			field_options[NUM_FIELD_OPTS] = {
+	[OPT_TYPE] = {"type", SHAPE_STRING},
+	[OPT_PRIMARY_KEY] = {"primary_key", SHAPE_BOOL},
+	[OPT_AUTOINCREMENT] = {"autoincrement", SHAPE_BOOL},
+	[OPT_NULLABLE] = {"nullable", SHAPE_BOOL},
+	[OPT_UNIQUE] = {"unique", SHAPE_BOOL},
+	[OPT_INDEX] = {"index", SHAPE_BOOL},
+	[OPT_DEFAULT] = {"default", SHAPE_ANY},
+	[OPT_SERVER_DEFAULT] = {"server_default", SHAPE_STRING},
+	[OPT_MAX_LENGTH] = {"max_length", SHAPE_COUNT, 1},
+	[OPT_MAX_DIGITS] = {"max_digits", SHAPE_COUNT, 1},
+	[OPT_DECIMAL_PLACES] = {"decimal_places", SHAPE_COUNT, 0},
+	[OPT_TIMEZONE] = {"timezone", SHAPE_BOOL},
+	[OPT_TO] = {"to", SHAPE_STRING},
+	[OPT_RELATED_NAME] = {"related_name", SHAPE_STRING},
+	[OPT_SKIP_REVERSE] = {"skip_reverse", SHAPE_BOOL},
+	[OPT_ONE_TO_ONE] = {"one_to_one", SHAPE_BOOL},
+	[OPT_ONDELETE] = {"ondelete", SHAPE_ACTION},
+	[OPT_ONUPDATE] = {"onupdate", SHAPE_ACTION},
+	[OPT_COLUMN_NAME] = {"column_name", SHAPE_STRING},
+	[OPT_THROUGH] = {"through", SHAPE_STRING},
+	[OPT_THROUGH_RELATION_NAME] = {"through_relation_name", SHAPE_STRING},
+	[OPT_THROUGH_REVERSE_RELATION_NAME] = {"through_reverse_relation_name", SHAPE_STRING},
+	[OPT_THROUGH_FIELDS] = {"through_fields", SHAPE_FIELDS},
+};
+
+#define OPT(o) (UINT64CONST(1) << (o))
+#define COLUMN_OPTS (OPT(OPT_TYPE) | OPT(OPT_PRIMARY_KEY) | OPT(OPT_AUTOINCREMENT) | \
+	OPT(OPT_NULLABLE) | OPT(OPT_UNIQUE) | OPT(OPT_INDEX) | OPT(OPT_DEFAULT) | \
+	OPT(OPT_SERVER_DEFAULT))
+#define RELATION_OPTS (OPT(OPT_TYPE) | OPT(OPT_NULLABLE) | OPT(OPT_TO) | \
+	OPT(OPT_RELATED_NAME) | OPT(OPT_SKIP_REVERSE))
+
+/*
+ * Every field type: its column type (InvalidOid for a relation), the one it
+ * takes with "timezone": true, whether it is an integer (an identity by
+ * default as the primary key), and the options it takes.  ormar.describe
+ * reads it backwards, from a column type to a field.
+ */
+static const struct
+{
+	const char *name;
+	Oid			typid;
+	Oid			tz_typid;
+	bool		integer;
+	uint64		options;
+}			field_types[] = {
+	{"Integer", INT4OID, InvalidOid, true, COLUMN_OPTS},
+	{"BigInteger", INT8OID, InvalidOid, true, COLUMN_OPTS},
+	{"SmallInteger", INT2OID, InvalidOid, true, COLUMN_OPTS},
+	{"String", VARCHAROID, InvalidOid, false, COLUMN_OPTS | OPT(OPT_MAX_LENGTH)},
+	{"Text", TEXTOID, InvalidOid, false, COLUMN_OPTS},
+	{"Boolean", BOOLOID, InvalidOid, false, COLUMN_OPTS},
+	{"Float", FLOAT8OID, InvalidOid, false, COLUMN_OPTS},
+	{"Decimal", NUMERICOID, InvalidOid, false,
+	COLUMN_OPTS | OPT(OPT_MAX_DIGITS) | OPT(OPT_DECIMAL_PLACES)},
+	{"Date", DATEOID, InvalidOid, false, COLUMN_OPTS},
+	{"Time", TIMEOID, TIMETZOID, false, COLUMN_OPTS | OPT(OPT_TIMEZONE)},
+	{"DateTime", TIMESTAMPOID, TIMESTAMPTZOID, false, COLUMN_OPTS | OPT(OPT_TIMEZONE)},
+	{"JSON", JSONBOID, InvalidOid, false, COLUMN_OPTS},
+	{"UUID", UUIDOID, InvalidOid, false, COLUMN_OPTS},
+	{"LargeBinary", BYTEAOID, InvalidOid, false, COLUMN_OPTS},
+	{"ForeignKey", InvalidOid, InvalidOid, false,
+		RELATION_OPTS | OPT(OPT_ONE_TO_ONE) | OPT(OPT_UNIQUE) | OPT(OPT_ONDELETE) |
+	OPT(OPT_ONUPDATE) | OPT(OPT_COLUMN_NAME)},
+	{"ManyToMany", InvalidOid, InvalidOid, false,
+		RELATION_OPTS | OPT(OPT_THROUGH) | OPT(OPT_THROUGH_RELATION_NAME) |
+	OPT(OPT_THROUGH_REVERSE_RELATION_NAME) | OPT(OPT_THROUGH_FIELDS)},
+};
+
+#define FIELD_TYPE_FOREIGN_KEY (lengthof(field_types) - 2)
+#define FIELD_TYPE_MANY_TO_MANY (lengthof(field_types) - 1)
+
+/*
+ * The field a column of type TYPID/TYPMOD is described as: its type and size
+ * options, or type NULL when no field type has that column type.
+ */
+void
+ormar_field_of_type(Oid typid, int32 typmod, OrmarFieldType *ft)
+{
+	memset(ft, 0, sizeof(*ft));
+	ft->max_length = ft->max_digits = ft->decimal_places = -1;
+	for (int i = 0; i < lengthof(field_types); i++)
+	{
+		if (!OidIsValid(field_types[i].typid))
+			continue;
+		if (field_types[i].typid == typid || field_types[i].tz_typid == typid)
+		{
+			ft->type = field_types[i].name;
+			ft->integer = field_types[i].integer;
+			ft->timezone = field_types[i].tz_typid == typid;
+			break;
+		}
+	}
+	if (typmod >= VARHDRSZ && typid == VARCHAROID)
+		ft->max_length = typmod - VARHDRSZ;
+	else if (typmod >= VARHDRSZ && typid == NUMERICOID)
+	{
+		ft->max_digits = ((typmod - VARHDRSZ) >> 16) & 0xffff;
+		ft->decimal_places = (int16) ((typmod - VARHDRSZ) & 0xffff);
+	}
+}
+
+/* The type modifier of varchar(max_length) / numeric(max_digits, decimal_places). */
+static int32
+field_typmod(Oid typid, int max_length, int max_digits, int decimal_places)
+{
+	if (typid == VARCHAROID)
+		return max_length + VARHDRSZ;
+	if (typid == NUMERICOID && max_digits >= 0)
+		return ((max_digits << 16) | (decimal_places < 0 ? 0 : decimal_places)) + VARHDRSZ;
+	return -1;
+}
+
+/* ----------------------------------------------------------------------
+ * Option values
+ * ----------------------------------------------------------------------
+ */
 
 #define field_error(model, field, ...) \
 	ereport(ERROR, \
@@ -70,38 +313,104 @@ json_pairs(const char *json, int *npairs)
 			 errmsg("invalid field \"%s\" of model \"%s\"", (field), (model)), \
 			 errdetail(__VA_ARGS__)))
 
+static const char *const actions[] = {
+	"CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION"
+};
+
 static bool
-opt_bool(const char *model, const char *field, JsonPair *p)
+valid_action(const char *action)
 {
-	if (strcmp(p->type, "boolean") != 0)
-		field_error(model, field, "Option \"%s\" must be a boolean.", p->key);
-	return strcmp(p->scalar, "true") == 0;
+	for (int i = 0; i < lengthof(actions); i++)
+		if (pg_strcasecmp(action, actions[i]) == 0)
+			return true;
+	return false;
+}
+
+/* ondelete / onupdate, in any case, as the SQL keyword; 22023 otherwise. */
+char *
+ormar_upper_action(const char *action, const char *what)
+{
+	if (action == NULL)
+		return NULL;
+	for (int i = 0; i < lengthof(actions); i++)
+		if (pg_strcasecmp(action, actions[i]) == 0)
+			return pstrdup(actions[i]);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid %s action \"%s\"", what, action),
+			 errhint("Use CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION.")));
+	return NULL;				/* keep compiler quiet */
+}
+
+/* Refuse option OPT's value V unless it has the shape the option table says. */
+static void
+check_shape(const char *model, const char *field, FieldOpt opt, OrmarJson *v)
+{
+	const char *name = field_options[opt].name;
+
+	switch (field_options[opt].shape)
+	{
+		case SHAPE_BOOL:
+			if (v->kind != JSON_TOKEN_TRUE && v->kind != JSON_TOKEN_FALSE)
+				field_error(model, field, "Option \"%s\" must be a boolean.", name);
+			break;
+		case SHAPE_STRING:
+		case SHAPE_ACTION:
+			if (v->kind != JSON_TOKEN_STRING)
+				field_error(model, field, "Option \"%s\" must be a string.", name);
+			if (v->scalar[0] == '\0')
+				field_error(model, field, "Option \"%s\" must not be empty.", name);
+			if (field_options[opt].shape == SHAPE_ACTION && !valid_action(v->scalar))
+				field_error(model, field,
+							"Option \"%s\" must be CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION, not \"%s\".",
+							name, v->scalar);
+			break;
+		case SHAPE_COUNT:
+			{
+				char	   *end;
+				long		val;
+
+				if (v->kind != JSON_TOKEN_NUMBER)
+					field_error(model, field, "Option \"%s\" must be an integer.", name);
+				errno = 0;
+				val = strtol(v->scalar, &end, 10);
+				if (*end != '\0' || errno != 0 || val < field_options[opt].min ||
+					val > 10 * 1000 * 1000)
+					field_error(model, field, "Option \"%s\" must be an integer of at least %d.",
+								name, field_options[opt].min);
+				break;
+			}
+		case SHAPE_FIELDS:
+			if (v->kind != JSON_TOKEN_OBJECT_START)
+				field_error(model, field, "Option \"%s\" must be an object of fields.", name);
+			break;
+		case SHAPE_ANY:
+			break;
+	}
+}
+
+/* The options of a field as given: each one's value, NULL where not given. */
+typedef struct FieldOpts
+{
+	OrmarJson  *v[NUM_FIELD_OPTS];
+} FieldOpts;
+
+static bool
+opt_bool(FieldOpts *o, FieldOpt opt, bool dflt)
+{
+	return o->v[opt] ? o->v[opt]->kind == JSON_TOKEN_TRUE : dflt;
 }
 
 static char *
-opt_string(const char *model, const char *field, JsonPair *p)
+opt_string(FieldOpts *o, FieldOpt opt)
 {
-	if (strcmp(p->type, "string") != 0)
-		field_error(model, field, "Option \"%s\" must be a string.", p->key);
-	if (p->scalar[0] == '\0')
-		field_error(model, field, "Option \"%s\" must not be empty.", p->key);
-	return p->scalar;
+	return o->v[opt] ? o->v[opt]->scalar : NULL;
 }
 
 static int
-opt_int(const char *model, const char *field, JsonPair *p, int min)
+opt_count(FieldOpts *o, FieldOpt opt)
 {
-	char	   *end;
-	long		val;
-
-	if (strcmp(p->type, "number") != 0)
-		field_error(model, field, "Option \"%s\" must be an integer.", p->key);
-	errno = 0;
-	val = strtol(p->scalar, &end, 10);
-	if (*end != '\0' || errno != 0 || val < min || val > 10 * 1000 * 1000)
-		field_error(model, field, "Option \"%s\" must be an integer of at least %d.",
-					p->key, min);
-	return (int) val;
+	return o->v[opt] ? atoi(o->v[opt]->scalar) : -1;
 }
 
 /*
@@ -109,8 +418,8 @@ opt_int(const char *model, const char *field, JsonPair *p, int min)
  * the expression of ALTER COLUMN SET DEFAULT: a value that would close the
  * parenthesis and add a column, or end the statement, does not parse.
  */
-void
-ormar_check_expression(const char *expr, const char *what)
+static void
+check_server_default(const char *field, const char *expr)
 {
 	List	   *volatile parsed = NIL;
 	volatile bool ok = false;
@@ -158,7 +467,7 @@ ormar_check_expression(const char *expr, const char *what)
 	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s is not a single SQL expression", what),
+				 errmsg("server_default of field \"%s\" is not a single SQL expression", field),
 				 errdetail("Value: %s", expr)));
 }
 
@@ -203,83 +512,162 @@ ormar_parse_target(const char *target, const char *default_schema,
 				 errmsg("model name \"%s\" is too long", target)));
 }
 
-static const char *const actions[] = {
-	"CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION"
-};
+/* ----------------------------------------------------------------------
+ * Fields
+ * ----------------------------------------------------------------------
+ */
 
-bool
-ormar_valid_action(const char *action)
+/*
+ * Read the options of field NAME (json SPEC) into OPTS, checked against the
+ * option table and its type's entry in the field-type table; returns that
+ * entry's index.
+ */
+static int
+read_options(const char *model, const char *name, OrmarJson *spec, FieldOpts *o)
 {
-	for (int i = 0; i < lengthof(actions); i++)
-		if (pg_strcasecmp(action, actions[i]) == 0)
-			return true;
-	return false;
-}
+	ListCell   *k,
+			   *v;
+	int			type = -1;
 
-/* ondelete / onupdate, in any case, as the SQL keyword; 22023 otherwise. */
-char *
-ormar_upper_action(const char *action, const char *what)
-{
-	if (action == NULL)
-		return NULL;
-	for (int i = 0; i < lengthof(actions); i++)
-		if (pg_strcasecmp(action, actions[i]) == 0)
-			return pstrdup(actions[i]);
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid %s action \"%s\"", what, action),
-			 errhint("Use CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION.")));
-	return NULL;				/* keep compiler quiet */
-}
+	if (spec->kind != JSON_TOKEN_OBJECT_START)
+		field_error(model, name, "A field is a json object such as {\"type\": \"Integer\"}.");
 
-/* Column type of a field type that takes no size options, or InvalidOid. */
-static Oid
-simple_type(const char *type)
-{
-	static const struct
+	/* the type first: it decides which options are valid */
+	forboth(k, spec->keys, v, spec->values)
+		if (strcmp(lfirst(k), "type") == 0)
+			check_shape(model, name, OPT_TYPE, lfirst(v));
+	forboth(k, spec->keys, v, spec->values)
+		if (strcmp(lfirst(k), "type") == 0)
+			for (int i = 0; i < lengthof(field_types); i++)
+				if (strcmp(((OrmarJson *) lfirst(v))->scalar, field_types[i].name) == 0)
+					type = i;
+	if (type < 0)
 	{
-		const char *name;
-		Oid			typid;
-	}			map[] = {
-		{"Integer", INT4OID}, {"BigInteger", INT8OID},
-		{"SmallInteger", INT2OID}, {"Text", TEXTOID},
-		{"Boolean", BOOLOID}, {"Float", FLOAT8OID},
-		{"Date", DATEOID}, {"JSON", JSONBOID}, {"UUID", UUIDOID},
-		{"LargeBinary", BYTEAOID}
-	};
+		forboth(k, spec->keys, v, spec->values)
+			if (strcmp(lfirst(k), "type") == 0)
+				field_error(model, name, "Unknown field type \"%s\".",
+							((OrmarJson *) lfirst(v))->scalar);
+		field_error(model, name, "Option \"type\" is required.");
+	}
 
-	for (int i = 0; i < lengthof(map); i++)
-		if (strcmp(type, map[i].name) == 0)
-			return map[i].typid;
-	return InvalidOid;
+	memset(o, 0, sizeof(*o));
+	forboth(k, spec->keys, v, spec->values)
+	{
+		const char *key = lfirst(k);
+		int			opt;
+
+		for (opt = 0; opt < NUM_FIELD_OPTS; opt++)
+			if (strcmp(key, field_options[opt].name) == 0)
+				break;
+		if (opt < NUM_FIELD_OPTS && o->v[opt] != NULL)
+			field_error(model, name, "Option \"%s\" is given twice.", key);
+		if (!OidIsValid(field_types[type].typid) &&
+			(opt == OPT_DEFAULT || opt == OPT_SERVER_DEFAULT))
+			field_error(model, name, "A relation field cannot have a default.");
+		if (opt == NUM_FIELD_OPTS || !(field_types[type].options & OPT(opt)))
+			field_error(model, name, "Unknown option \"%s\" for field type %s.",
+						key, field_types[type].name);
+		check_shape(model, name, opt, lfirst(v));
+		o->v[opt] = lfirst(v);
+	}
+	return type;
 }
 
-static bool
-is_integer_type(const char *type)
+/* A ForeignKey or ManyToMany field: the relation it declares. */
+static void
+build_relation(const char *model, const char *schema, OrmarField *f, int type,
+			   FieldOpts *o)
 {
-	return strcmp(type, "Integer") == 0 || strcmp(type, "BigInteger") == 0 ||
-		strcmp(type, "SmallInteger") == 0;
+	OrmarRel   *rel = palloc0(sizeof(OrmarRel));
+
+	rel->kind = type == FIELD_TYPE_FOREIGN_KEY ? ORMAR_FOREIGN_KEY : ORMAR_MANY_TO_MANY;
+	rel->name = f->name;
+	rel->nullable = f->nullable = opt_bool(o, OPT_NULLABLE, true);
+	rel->related_name = opt_string(o, OPT_RELATED_NAME);
+	rel->skip_reverse = opt_bool(o, OPT_SKIP_REVERSE, false);
+	/* "unique" is ormar's spelling of one_to_one on a foreign key */
+	rel->one_to_one = opt_bool(o, OPT_ONE_TO_ONE, false) || opt_bool(o, OPT_UNIQUE, false);
+	rel->ondelete = ormar_upper_action(opt_string(o, OPT_ONDELETE), "ondelete");
+	rel->onupdate = ormar_upper_action(opt_string(o, OPT_ONUPDATE), "onupdate");
+	rel->column_name = opt_string(o, OPT_COLUMN_NAME);
+	rel->through_name = opt_string(o, OPT_THROUGH);
+	rel->through_column = opt_string(o, OPT_THROUGH_RELATION_NAME);
+	rel->through_reverse_column = opt_string(o, OPT_THROUGH_REVERSE_RELATION_NAME);
+	if (o->v[OPT_THROUGH_FIELDS])
+		rel->through_fields = o->v[OPT_THROUGH_FIELDS]->raw;
+
+	if (o->v[OPT_TO] == NULL)
+	{
+		if (rel->kind == ORMAR_FOREIGN_KEY)
+			field_error(model, f->name, "Option \"to\" is required for a ForeignKey field.");
+		else
+			field_error(model, f->name, "Option \"to\" is required for a ManyToMany field.");
+	}
+	ormar_parse_target(opt_string(o, OPT_TO), schema, &rel->target_schema, &rel->target_name);
+	if (rel->kind == ORMAR_FOREIGN_KEY && rel->column_name == NULL)
+		rel->column_name = f->name;
+	f->rel = rel;
 }
 
-/* One field: its options, validated, into an OrmarField. */
+/* A column field: its type with its modifier, constraints and default. */
+static void
+build_column(const char *model, OrmarField *f, int type, FieldOpts *o)
+{
+	int			max_length = opt_count(o, OPT_MAX_LENGTH);
+	int			max_digits = opt_count(o, OPT_MAX_DIGITS);
+	int			decimal_places = opt_count(o, OPT_DECIMAL_PLACES);
+	OrmarJson  *dflt = o->v[OPT_DEFAULT];
+
+	f->typid = opt_bool(o, OPT_TIMEZONE, false) ?
+		field_types[type].tz_typid : field_types[type].typid;
+	if (f->typid == VARCHAROID && max_length < 0)
+		field_error(model, f->name, "A String field needs \"max_length\".");
+	if (max_digits < 0 && decimal_places >= 0)
+		field_error(model, f->name, "\"decimal_places\" needs \"max_digits\".");
+	if (max_digits >= 0 && decimal_places > max_digits)
+		field_error(model, f->name, "\"decimal_places\" cannot exceed \"max_digits\".");
+	if (max_digits > 1000)
+		field_error(model, f->name, "\"max_digits\" can be at most 1000.");
+	f->typmod = field_typmod(f->typid, max_length, max_digits, decimal_places);
+	/* schema-qualified, so that search_path cannot pick another type */
+	f->sqltype = ormar_type_sql(f->typid, f->typmod);
+
+	f->primary_key = opt_bool(o, OPT_PRIMARY_KEY, false);
+	f->unique = opt_bool(o, OPT_UNIQUE, false);
+	f->index = opt_bool(o, OPT_INDEX, false);
+	f->nullable = opt_bool(o, OPT_NULLABLE, !f->primary_key);
+	f->autoincrement = opt_bool(o, OPT_AUTOINCREMENT,
+								f->primary_key && field_types[type].integer);
+	if (f->primary_key && f->nullable)
+		field_error(model, f->name, "A primary key cannot be nullable.");
+	if (f->autoincrement && !field_types[type].integer)
+		field_error(model, f->name, "Only an integer field can be autoincrement.");
+
+	/* default: a json value, an object or array as its json text */
+	if (dflt)
+		f->default_text = dflt->raw ? dflt->raw : dflt->scalar;
+	f->server_default = opt_string(o, OPT_SERVER_DEFAULT);
+	if (f->autoincrement && (f->default_text || f->server_default))
+		field_error(model, f->name, "An autoincrement field cannot have a default.");
+	if (f->default_text && f->server_default)
+		field_error(model, f->name, "Give \"default\" or \"server_default\", not both.");
+	if (f->server_default)
+		check_server_default(f->name, f->server_default);
+	if (f->default_text && !ormar_input_ok(f->typid, f->typmod, f->default_text))
+		field_error(model, f->name, "Default %s is not a valid %s.",
+					quote_literal_cstr(f->default_text),
+					format_type_with_typemod(f->typid, f->typmod));
+}
+
+/* One field NAME with json SPEC, validated, as an OrmarField. */
 static OrmarField *
-parse_field(const char *model, const char *schema, JsonPair *fp)
+parse_field(const char *model, const char *schema, char *name, OrmarJson *spec)
 {
 	OrmarField *f = palloc0(sizeof(OrmarField));
-	JsonPair   *opts;
-	int			nopts = 0;
-	bool		is_fk,
-				is_m2m;
-	bool		has_autoinc = false,
-				has_nullable = false;
-	int			max_length = -1,
-				max_digits = -1,
-				decimal_places = -1;
-	bool		timezone = false;
-	char	   *to = NULL;
-	OrmarRel   *rel = NULL;
+	FieldOpts	opts;
+	int			type;
 
-	f->name = fp->key;
+	f->name = name;
 	if (f->name[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -287,222 +675,55 @@ parse_field(const char *model, const char *schema, JsonPair *fp)
 	if (strlen(f->name) >= NAMEDATALEN)
 		field_error(model, f->name, "A field name may have at most %d bytes.", NAMEDATALEN - 1);
 
-	opts = json_pairs(fp->raw, &nopts);
-	if (opts == NULL)
-		field_error(model, f->name, "A field is a json object such as {\"type\": \"Integer\"}.");
-
-	for (int i = 0; i < nopts; i++)
-		if (strcmp(opts[i].key, "type") == 0)
-			f->type = opt_string(model, f->name, &opts[i]);
-	if (f->type == NULL)
-		field_error(model, f->name, "Option \"type\" is required.");
-
-	is_fk = strcmp(f->type, "ForeignKey") == 0;
-	is_m2m = strcmp(f->type, "ManyToMany") == 0;
-	if (is_fk || is_m2m)
-	{
-		rel = palloc0(sizeof(OrmarRel));
-		rel->kind = is_fk ? ORMAR_FOREIGN_KEY : ORMAR_MANY_TO_MANY;
-		rel->name = f->name;
-		rel->nullable = true;
-		f->rel = rel;
-	}
-	else if (!OidIsValid(simple_type(f->type)) &&
-			 strcmp(f->type, "String") != 0 && strcmp(f->type, "Decimal") != 0 &&
-			 strcmp(f->type, "Time") != 0 && strcmp(f->type, "DateTime") != 0)
-		field_error(model, f->name, "Unknown field type \"%s\".", f->type);
-
-	for (int i = 0; i < nopts; i++)
-	{
-		JsonPair   *p = &opts[i];
-		const char *k = p->key;
-
-		for (int j = 0; j < i; j++)
-			if (strcmp(opts[j].key, k) == 0)
-				field_error(model, f->name, "Option \"%s\" is given twice.", k);
-
-		if (strcmp(k, "type") == 0)
-			continue;
-		else if (strcmp(k, "nullable") == 0)
-		{
-			f->nullable = opt_bool(model, f->name, p);
-			has_nullable = true;
-			if (f->rel)
-				f->rel->nullable = f->nullable;
-		}
-		else if (f->rel)
-		{
-			/* relation options: those of ormar.foreign_key / many_to_many */
-			if (strcmp(k, "to") == 0)
-				to = opt_string(model, f->name, p);
-			else if (strcmp(k, "related_name") == 0)
-				rel->related_name = opt_string(model, f->name, p);
-			else if (strcmp(k, "skip_reverse") == 0)
-				rel->skip_reverse = opt_bool(model, f->name, p);
-			else if (strcmp(k, "default") == 0 || strcmp(k, "server_default") == 0)
-				field_error(model, f->name, "A relation field cannot have a default.");
-			else if (is_fk && (strcmp(k, "one_to_one") == 0 || strcmp(k, "unique") == 0))
-				rel->one_to_one = rel->one_to_one || opt_bool(model, f->name, p);
-			else if (is_fk && (strcmp(k, "ondelete") == 0 || strcmp(k, "onupdate") == 0))
-			{
-				char	   *action = opt_string(model, f->name, p);
-
-				if (!ormar_valid_action(action))
-					field_error(model, f->name,
-								"Option \"%s\" must be CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION, not \"%s\".",
-								k, action);
-				if (k[2] == 'd')
-					rel->ondelete = ormar_upper_action(action, k);
-				else
-					rel->onupdate = ormar_upper_action(action, k);
-			}
-			else if (is_fk && strcmp(k, "column_name") == 0)
-				rel->column_name = opt_string(model, f->name, p);
-			else if (is_m2m && strcmp(k, "through") == 0)
-				rel->through_name = opt_string(model, f->name, p);
-			else if (is_m2m && strcmp(k, "through_relation_name") == 0)
-				rel->through_column = opt_string(model, f->name, p);
-			else if (is_m2m && strcmp(k, "through_reverse_relation_name") == 0)
-				rel->through_reverse_column = opt_string(model, f->name, p);
-			else if (is_m2m && strcmp(k, "through_fields") == 0)
-			{
-				if (strcmp(p->type, "object") != 0)
-					field_error(model, f->name, "Option \"through_fields\" must be an object of fields.");
-				rel->through_fields = p->raw;
-			}
-			else
-				field_error(model, f->name, "Unknown option \"%s\" for field type %s.", k, f->type);
-		}
-		else if (strcmp(k, "primary_key") == 0)
-			f->primary_key = opt_bool(model, f->name, p);
-		else if (strcmp(k, "autoincrement") == 0)
-		{
-			f->autoincrement = opt_bool(model, f->name, p);
-			has_autoinc = true;
-		}
-		else if (strcmp(k, "unique") == 0)
-			f->unique = opt_bool(model, f->name, p);
-		else if (strcmp(k, "index") == 0)
-			f->index = opt_bool(model, f->name, p);
-		else if (strcmp(k, "default") == 0)
-		{
-			if (strcmp(p->type, "object") == 0 || strcmp(p->type, "array") == 0)
-				f->default_text = p->raw;
-			else
-				f->default_text = p->scalar;	/* NULL for json null */
-		}
-		else if (strcmp(k, "server_default") == 0)
-		{
-			f->server_default = opt_string(model, f->name, p);
-			ormar_check_expression(f->server_default,
-								   psprintf("server_default of field \"%s\"", f->name));
-		}
-		else if (strcmp(k, "max_length") == 0 && strcmp(f->type, "String") == 0)
-			max_length = opt_int(model, f->name, p, 1);
-		else if (strcmp(k, "max_digits") == 0 && strcmp(f->type, "Decimal") == 0)
-			max_digits = opt_int(model, f->name, p, 1);
-		else if (strcmp(k, "decimal_places") == 0 && strcmp(f->type, "Decimal") == 0)
-			decimal_places = opt_int(model, f->name, p, 0);
-		else if (strcmp(k, "timezone") == 0 &&
-				 (strcmp(f->type, "DateTime") == 0 || strcmp(f->type, "Time") == 0))
-			timezone = opt_bool(model, f->name, p);
-		else
-			field_error(model, f->name, "Unknown option \"%s\" for field type %s.", k, f->type);
-	}
-
-	if (f->rel)
-	{
-		if (to == NULL)
-			field_error(model, f->name, "Option \"to\" is required for a %s field.", f->type);
-		ormar_parse_target(to, schema, &rel->target_schema, &rel->target_name);
-		if (is_fk && rel->column_name == NULL)
-			rel->column_name = f->name;
-		return f;
-	}
-
-	/* column type */
-	f->typmod = -1;
-	if (strcmp(f->type, "String") == 0)
-	{
-		if (max_length < 0)
-			field_error(model, f->name, "A String field needs \"max_length\".");
-		f->typid = VARCHAROID;
-		f->typmod = max_length + VARHDRSZ;
-	}
-	else if (strcmp(f->type, "Decimal") == 0)
-	{
-		if (max_digits < 0 && decimal_places >= 0)
-			field_error(model, f->name, "\"decimal_places\" needs \"max_digits\".");
-		if (max_digits >= 0 && decimal_places > max_digits)
-			field_error(model, f->name, "\"decimal_places\" cannot exceed \"max_digits\".");
-		if (max_digits > 1000)
-			field_error(model, f->name, "\"max_digits\" can be at most 1000.");
-		f->typid = NUMERICOID;
-		if (max_digits >= 0)
-			f->typmod = ((max_digits << 16) | (decimal_places < 0 ? 0 : decimal_places)) + VARHDRSZ;
-	}
-	else if (strcmp(f->type, "DateTime") == 0)
-		f->typid = timezone ? TIMESTAMPTZOID : TIMESTAMPOID;
-	else if (strcmp(f->type, "Time") == 0)
-		f->typid = timezone ? TIMETZOID : TIMEOID;
+	type = read_options(model, name, spec, &opts);
+	f->type = (char *) field_types[type].name;
+	if (OidIsValid(field_types[type].typid))
+		build_column(model, f, type, &opts);
 	else
-		f->typid = simple_type(f->type);
-	/* schema-qualified, so that search_path cannot pick another type */
-	f->sqltype = ormar_type_sql(f->typid, f->typmod);
-
-	if (f->primary_key)
-	{
-		if (has_nullable && f->nullable)
-			field_error(model, f->name, "A primary key cannot be nullable.");
-		f->nullable = false;
-		if (!has_autoinc)
-			f->autoincrement = is_integer_type(f->type);
-	}
-	else if (!has_nullable)
-		f->nullable = true;
-	if (f->autoincrement && !is_integer_type(f->type))
-		field_error(model, f->name, "Only an integer field can be autoincrement.");
-	if (f->autoincrement && (f->default_text || f->server_default))
-		field_error(model, f->name, "An autoincrement field cannot have a default.");
-	if (f->default_text && f->server_default)
-		field_error(model, f->name, "Give \"default\" or \"server_default\", not both.");
-	/* the value must be valid input for the column type */
-	if (f->default_text && !ormar_input_ok(f->typid, f->typmod, f->default_text))
-		field_error(model, f->name, "Default %s is not a valid %s.",
-					quote_literal_cstr(f->default_text),
-					format_type_with_typemod(f->typid, f->typmod));
+		build_relation(model, schema, f, type, &opts);
 	return f;
 }
 
 /*
- * The fields of MODEL from FIELDS_JSON: a json object, one key per field in
+ * The fields of MODEL from FIELDS, a json object with one key per field in
  * the order the columns are to be created.
  */
 List *
-ormar_parse_fields(const char *model, const char *schema, text *fields_json)
+ormar_fields_from_json(const char *model, const char *schema, OrmarJson *fields)
 {
-	char	   *json = text_to_cstring(fields_json);
-	JsonPair   *pairs;
-	int			npairs = 0;
-	List	   *fields = NIL;
+	List	   *result = NIL;
+	ListCell   *k,
+			   *v;
 
-	pairs = json_pairs(json, &npairs);
-	if (pairs == NULL)
+	if (fields == NULL || fields->kind != JSON_TOKEN_OBJECT_START)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("fields of model \"%s\" must be a json object", model),
 				 errhint("Write {\"id\": {\"type\": \"Integer\", \"primary_key\": true}, ...}.")));
-	for (int i = 0; i < npairs; i++)
+	forboth(k, fields->keys, v, fields->values)
 	{
-		for (int j = 0; j < i; j++)
-			if (strcmp(pairs[i].key, pairs[j].key) == 0)
+		ListCell   *prev;
+
+		foreach(prev, fields->keys)
+		{
+			if (prev == k)
+				break;
+			if (strcmp(lfirst(prev), lfirst(k)) == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("field \"%s\" of model \"%s\" is given twice",
-								pairs[i].key, model)));
-		fields = lappend(fields, parse_field(model, schema, &pairs[i]));
+								(char *) lfirst(k), model)));
+		}
+		result = lappend(result, parse_field(model, schema, lfirst(k), lfirst(v)));
 	}
-	return fields;
+	return result;
+}
+
+/* The same, from json text (through_fields, as declared and as stored). */
+List *
+ormar_parse_fields(const char *model, const char *schema, text *fields_json)
+{
+	return ormar_fields_from_json(model, schema, ormar_json_parse(fields_json));
 }
 
 /* The one primary-key field (22023 if there is none or more than one). */

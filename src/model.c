@@ -60,7 +60,7 @@ creation_schema(void)
 }
 
 static ModelSpec *
-parse_spec(const char *name, const char *schema, text *fields)
+parse_spec(const char *name, const char *schema, OrmarJson *fields)
 {
 	ModelSpec  *spec = palloc0(sizeof(ModelSpec));
 	Oid			nsp;
@@ -81,7 +81,7 @@ parse_spec(const char *name, const char *schema, text *fields)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_SCHEMA),
 				 errmsg("schema \"%s\" does not exist", schema)));
-	spec->fields = ormar_parse_fields(name, schema, fields);
+	spec->fields = ormar_fields_from_json(name, schema, fields);
 	spec->pk = ormar_primary_key_field(name, spec->fields);
 	return spec;
 }
@@ -196,7 +196,8 @@ define_model_impl(FunctionCallInfo fcinfo)
 	ormar_require_arg(fcinfo, 0, "name");
 	ormar_require_arg(fcinfo, 1, "fields");
 	schema = PG_ARGISNULL(2) ? creation_schema() : pstrdup(NameStr(*PG_GETARG_NAME(2)));
-	spec = parse_spec(text_to_cstring(PG_GETARG_TEXT_PP(0)), schema, PG_GETARG_TEXT_PP(1));
+	spec = parse_spec(text_to_cstring(PG_GETARG_TEXT_PP(0)), schema,
+					  ormar_json_parse(PG_GETARG_TEXT_PP(1)));
 
 	create_model_table(spec, NIL);
 	declare_relation_fields(spec);
@@ -219,12 +220,9 @@ static Datum
 define_models_impl(FunctionCallInfo fcinfo)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Oid			argtypes[1] = {JSONOID};
-	Datum		values[1];
+	OrmarJson  *models;
 	char	   *schema;
 	List	   *specs = NIL;
-	List	   *names = NIL;
-	List	   *jsons = NIL;
 	ListCell   *lc,
 			   *lc2;
 	StringInfoData pending;
@@ -233,20 +231,12 @@ define_models_impl(FunctionCallInfo fcinfo)
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	schema = creation_schema();
 
-	values[0] = PG_GETARG_DATUM(0);
-	ormar_exec("SELECT pg_catalog.json_typeof($1)", 1, argtypes, values, NULL, false, 1);
-	if (strcmp(ormar_getstring(0, 1), "object") != 0)
+	models = ormar_json_parse(PG_GETARG_TEXT_PP(0));
+	if (models->kind != JSON_TOKEN_OBJECT_START)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("models must be a json object of model name to fields")));
-	ormar_exec("SELECT key, value::pg_catalog.text FROM pg_catalog.json_each($1)",
-			   1, argtypes, values, NULL, false, 0);
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		names = lappend(names, ormar_getstring(i, 1));
-		jsons = lappend(jsons, ormar_getstring(i, 2));
-	}
-	forboth(lc, names, lc2, jsons)
+	forboth(lc, models->keys, lc2, models->values)
 	{
 		ListCell   *prev;
 
@@ -255,7 +245,7 @@ define_models_impl(FunctionCallInfo fcinfo)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("model \"%s\" is given twice", (char *) lfirst(lc))));
-		specs = lappend(specs, parse_spec(lfirst(lc), schema, cstring_to_text(lfirst(lc2))));
+		specs = lappend(specs, parse_spec(lfirst(lc), schema, lfirst(lc2)));
 	}
 
 	foreach(lc, specs)

@@ -59,8 +59,8 @@ SELECT has_function('ormar', 'drop_model', ARRAY['regclass', 'boolean'],
 SELECT function_returns('ormar', 'drop_model', ARRAY['regclass', 'boolean'], 'void',
                         'drop_model returns void');
 SELECT has_function('ormar', 'describe', ARRAY['regclass'], 'ormar.describe(regclass)');
-SELECT function_returns('ormar', 'describe', ARRAY['regclass'], 'jsonb',
-                        'describe returns jsonb');
+SELECT function_returns('ormar', 'describe', ARRAY['regclass'], 'json',
+                        'describe returns json');
 SELECT has_function('ormar', 'foreign_key',
     ARRAY['regclass', 'text', 'text', 'text', 'boolean', 'boolean', 'text', 'text', 'text', 'boolean'],
     'ormar.foreign_key(regclass, text, text, text, boolean, boolean, text, text, text, boolean)');
