@@ -8,6 +8,7 @@ OBJS = \
 	src/cache.o \
 	src/naming.o \
 	src/catalog.o \
+	src/jsontree.o \
 	src/fields.o \
 	src/model.o \
 	src/describe.o \

@@ -548,7 +548,7 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 							 errmsg("through field \"%s\" of relation \"%s\" must be a plain column",
 									f->name, rel->name),
 							 errdetail("Extra through fields cannot be relations or primary keys.")));
-				appendStringInfo(&sql, ", %s", ormar_column_sql(f, NULL));
+				appendStringInfo(&sql, ", %s", ormar_column_sql(f));
 			}
 		}
 		appendStringInfo(&sql, ", PRIMARY KEY (%s, %s))", c1, c2);

@@ -13,36 +13,35 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/relation.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/optimizer.h"
+#include "rewrite/rewriteHandler.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/json.h"
-#include "utils/jsonb.h"
-#include "utils/ruleutils.h"
-#include "rewrite/rewriteHandler.h"
-#include "access/htup_details.h"
-#include "catalog/pg_index.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "utils/ruleutils.h"
 #include "utils/syscache.h"
 
 #include "catalog.h"
-#include "ddl.h"
 #include "fields.h"
 #include "keys.h"
 #include "naming.h"
-#include "ormar_pg.h"
-#include "relation.h"
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(ormar_describe);
 PG_FUNCTION_INFO_V1(ormar_describe_json);
 
-/* A json object being written, keys in the order they are added. */
+/*
+ * A json object being written, keys in the order they are added; obj_str
+ * adds a string member, obj_int a number, obj_raw one already in json.
+ */
 typedef struct Obj
 {
 	StringInfoData buf;
@@ -198,6 +197,7 @@ describe_column(Relation rel, Form_pg_attribute att, AttrNumber pk_attnum)
 	return obj_end(&f);
 }
 
+/* "to" as define_model reads it: bare in the model's schema, else qualified. */
 static char *
 target_text(OrmarRel *rel, OrmarModel *m)
 {
@@ -206,6 +206,10 @@ target_text(OrmarRel *rel, OrmarModel *m)
 	return quote_qualified_identifier(rel->target_schema, rel->target_name);
 }
 
+/*
+ * One relation declared on model M as a ForeignKey or ManyToMany field:
+ * what the catalog recorded, options that differ from their defaults only.
+ */
 static char *
 describe_relation(OrmarRel *rel, OrmarModel *m)
 {
@@ -275,6 +279,11 @@ describe_relation(OrmarRel *rel, OrmarModel *m)
 	return obj_end(&f);
 }
 
+/*
+ * The description as json text: every column in column order (a foreign key's
+ * column as its relation), then the relations that have no column of their
+ * own (many-to-many, pending foreign keys).
+ */
 static Datum
 describe_impl(FunctionCallInfo fcinfo)
 {

@@ -4,7 +4,7 @@
  *	  column definitions and relation declarations.
  *
  * The json is read with PostgreSQL's JSON parser and its semantic actions
- * (ormar_json_parse), so the order of the fields and any repeated key are
+ * (jsontree.c), so the order of the fields and any repeated key are
  * seen exactly as written (jsonb would lose both), and no SQL runs to read
  * it.  Which options a field type takes, and of what shape each option's
  * value is, is written once in two tables below (as postgres_fdw's option.c
@@ -22,121 +22,13 @@
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
 #include "utils/builtins.h"
-#include "utils/jsonfuncs.h"
 #include "utils/resowner.h"
 #include "utils/varlena.h"
 
 #include "fields.h"
+#include "jsontree.h"
 #include "keys.h"
 #include "naming.h"
-
-/* ----------------------------------------------------------------------
- * Reading json with the JSON parser
- * ----------------------------------------------------------------------
- */
-
-/* State of ormar_json_parse's semantic actions. */
-typedef struct JsonTreeState
-{
-	JsonLexContext *lex;
-	List	   *open;			/* containers being read, innermost first */
-	char	   *key;			/* key of the next value of the innermost object */
-	OrmarJson  *root;
-} JsonTreeState;
-
-/*
- * A value just read: the root, a member of the innermost object, or (not
- * kept: nothing here reads arrays element by element) an array element.
- */
-static void
-tree_add(JsonTreeState *st, OrmarJson *item)
-{
-	OrmarJson  *parent;
-
-	if (st->open == NIL)
-	{
-		st->root = item;
-		return;
-	}
-	parent = linitial(st->open);
-	if (parent->kind == JSON_TOKEN_OBJECT_START)
-	{
-		parent->keys = lappend(parent->keys, st->key);
-		parent->values = lappend(parent->values, item);
-	}
-}
-
-static void
-tree_container_start(JsonTreeState *st, JsonTokenType kind)
-{
-	OrmarJson  *item = palloc0(sizeof(OrmarJson));
-
-	item->kind = kind;
-	item->start = st->lex->token_start;
-	tree_add(st, item);
-	st->open = lcons(item, st->open);
-}
-
-/* At the end of a container the lexer is just past its closing bracket. */
-static void
-tree_container_end(void *state)
-{
-	JsonTreeState *st = state;
-	OrmarJson  *item = linitial(st->open);
-
-	item->raw = pnstrdup(item->start, st->lex->prev_token_terminator - item->start);
-	st->open = list_delete_first(st->open);
-}
-
-static void
-tree_object_start(void *state)
-{
-	tree_container_start(state, JSON_TOKEN_OBJECT_START);
-}
-
-static void
-tree_array_start(void *state)
-{
-	tree_container_start(state, JSON_TOKEN_ARRAY_START);
-}
-
-static void
-tree_field_start(void *state, char *fname, bool isnull)
-{
-	((JsonTreeState *) state)->key = fname;
-}
-
-static void
-tree_scalar(void *state, char *token, JsonTokenType tokentype)
-{
-	OrmarJson  *item = palloc0(sizeof(OrmarJson));
-
-	item->kind = tokentype;
-	item->scalar = tokentype == JSON_TOKEN_NULL ? NULL : token;
-	tree_add(state, item);
-}
-
-/*
- * JSON as a tree of objects whose keys keep their written order, repeated
- * keys included; strings de-escaped, containers also kept as their text.
- */
-OrmarJson *
-ormar_json_parse(text *json)
-{
-	JsonTreeState st = {0};
-	JsonSemAction sem = {0};
-
-	st.lex = makeJsonLexContext(json, true);
-	sem.semstate = &st;
-	sem.object_start = tree_object_start;
-	sem.object_end = tree_container_end;
-	sem.array_start = tree_array_start;
-	sem.array_end = tree_container_end;
-	sem.object_field_start = tree_field_start;
-	sem.scalar = tree_scalar;
-	pg_parse_json_or_ereport(st.lex, &sem);
-	return st.root;
-}
 
 /* ----------------------------------------------------------------------
  * The field types and their options
@@ -575,7 +467,7 @@ read_options(const char *model, const char *name, OrmarJson *spec, FieldOpts *o)
 
 /* A ForeignKey or ManyToMany field: the relation it declares. */
 static void
-build_relation(const char *model, const char *schema, OrmarField *f, int type,
+build_relation_field(const char *model, const char *schema, OrmarField *f, int type,
 			   FieldOpts *o)
 {
 	OrmarRel   *rel = palloc0(sizeof(OrmarRel));
@@ -611,7 +503,7 @@ build_relation(const char *model, const char *schema, OrmarField *f, int type,
 
 /* A column field: its type with its modifier, constraints and default. */
 static void
-build_column(const char *model, OrmarField *f, int type, FieldOpts *o)
+build_column_field(const char *model, OrmarField *f, int type, FieldOpts *o)
 {
 	int			max_length = opt_count(o, OPT_MAX_LENGTH);
 	int			max_digits = opt_count(o, OPT_MAX_DIGITS);
@@ -678,9 +570,9 @@ parse_field(const char *model, const char *schema, char *name, OrmarJson *spec)
 	type = read_options(model, name, spec, &opts);
 	f->type = (char *) field_types[type].name;
 	if (OidIsValid(field_types[type].typid))
-		build_column(model, f, type, &opts);
+		build_column_field(model, f, type, &opts);
 	else
-		build_relation(model, schema, f, type, &opts);
+		build_relation_field(model, schema, f, type, &opts);
 	return f;
 }
 
@@ -757,13 +649,12 @@ ormar_primary_key_field(const char *model, List *fields)
 
 /* Column definition of a (non-relation) field for CREATE TABLE. */
 char *
-ormar_column_sql(OrmarField *f, const char *fk_sqltype)
+ormar_column_sql(OrmarField *f)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "%s %s", quote_identifier(f->name),
-					 fk_sqltype ? fk_sqltype : f->sqltype);
+	appendStringInfo(&buf, "%s %s", quote_identifier(f->name), f->sqltype);
 	if (f->autoincrement)
 		appendStringInfoString(&buf, " GENERATED BY DEFAULT AS IDENTITY");
 	if (!f->nullable)

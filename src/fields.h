@@ -9,9 +9,9 @@
 
 #include "postgres.h"
 #include "nodes/pg_list.h"
-#include "common/jsonapi.h"
 
 #include "catalog.h"
+#include "jsontree.h"
 
 typedef struct OrmarField
 {
@@ -30,21 +30,6 @@ typedef struct OrmarField
 	OrmarRel   *rel;			/* ForeignKey / ManyToMany: the declaration */
 } OrmarField;
 
-/*
- * A json value as read by ormar_json_parse: objects keep their keys in the
- * order written, repeated keys included.
- */
-typedef struct OrmarJson
-{
-	JsonTokenType kind;			/* JSON_TOKEN_OBJECT_START, JSON_TOKEN_ARRAY_START
-								 * or the scalar's token type */
-	char	   *scalar;			/* a scalar's text, de-escaped; NULL for null */
-	char	   *raw;			/* a container's json text as written */
-	List	   *keys;			/* an object's keys (char *), in order */
-	List	   *values;			/* an object's values (OrmarJson *), in order */
-	char	   *start;			/* (while parsing) where a container begins */
-} OrmarJson;
-
 /* A column type as a field, for describe: type NULL if none matches. */
 typedef struct OrmarFieldType
 {
@@ -56,8 +41,6 @@ typedef struct OrmarFieldType
 	int			decimal_places;
 } OrmarFieldType;
 
-extern OrmarJson *ormar_json_parse(text *json);
-
 /* Fields of MODEL (a json object, keys in order) in SCHEMA. */
 extern List *ormar_fields_from_json(const char *model, const char *schema,
 									OrmarJson *fields);
@@ -65,7 +48,7 @@ extern List *ormar_parse_fields(const char *model, const char *schema,
 								text *fields_json);
 extern void ormar_field_of_type(Oid typid, int32 typmod, OrmarFieldType *ft);
 extern OrmarField *ormar_primary_key_field(const char *model, List *fields);
-extern char *ormar_column_sql(OrmarField *field, const char *pk_sqltype);
+extern char *ormar_column_sql(OrmarField *field);
 extern void ormar_parse_target(const char *target, const char *default_schema,
 							   char **schema, char **name);
 extern char *ormar_upper_action(const char *action, const char *what);

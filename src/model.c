@@ -15,10 +15,8 @@
 #include "access/relation.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
-#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
-#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
@@ -46,6 +44,10 @@ typedef struct ModelSpec
 	Oid			relid;
 } ModelSpec;
 
+/*
+ * The schema CREATE TABLE would create in: the first existing schema of
+ * search_path, as DESIGN §3's default for define_model's schema argument.
+ */
 static char *
 creation_schema(void)
 {
@@ -59,6 +61,11 @@ creation_schema(void)
 	return get_namespace_name(linitial_oid(path));
 }
 
+/*
+ * Validate a model about to be defined, NAME in SCHEMA with json FIELDS, and
+ * read its fields; nothing is created yet, so that define_models can check
+ * every model before building any.
+ */
 static ModelSpec *
 parse_spec(const char *name, const char *schema, OrmarJson *fields)
 {
@@ -134,7 +141,7 @@ create_model_table(ModelSpec *spec, List *batch)
 		char	   *coldef = NULL;
 
 		if (f->rel == NULL)
-			coldef = ormar_column_sql(f, NULL);
+			coldef = ormar_column_sql(f);
 		else if (f->rel->kind == ORMAR_FOREIGN_KEY)
 		{
 			char	   *type = fk_column_type(spec, f, batch);
@@ -187,6 +194,7 @@ declare_relation_fields(ModelSpec *spec)
 	}
 }
 
+/* ormar.define_model: the table, then its relations, then what waited for it. */
 static Datum
 define_model_impl(FunctionCallInfo fcinfo)
 {
@@ -212,6 +220,40 @@ ormar_define_model(PG_FUNCTION_ARGS)
 }
 
 /*
+ * 55000 if a relation of the models of SPECS is still pending, listing every
+ * one: define_models builds all of its models' relations or none.
+ */
+static void
+refuse_pending(List *specs)
+{
+	StringInfoData pending;
+	ListCell   *lc;
+
+	initStringInfo(&pending);
+	foreach(lc, specs)
+	{
+		ModelSpec  *spec = lfirst(lc);
+		ListCell   *r;
+
+		foreach(r, ormar_relations_from(spec->relid))
+		{
+			OrmarRel   *rel = lfirst(r);
+
+			if (!OidIsValid(rel->target))
+				appendStringInfo(&pending, "%s\"%s.%s\" (model \"%s\")",
+								 pending.len ? ", " : "", spec->name, rel->name,
+								 rel->target_name);
+		}
+	}
+	if (pending.len > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("define_models left relations pending"),
+				 errdetail("Pending: %s.", pending.data),
+				 errhint("Include the missing models in the same call.")));
+}
+
+/*
  * define_models: every table first, then every relation, so that any order
  * and mutual references work; anything still pending at the end fails the
  * whole call.
@@ -225,7 +267,6 @@ define_models_impl(FunctionCallInfo fcinfo)
 	List	   *specs = NIL;
 	ListCell   *lc,
 			   *lc2;
-	StringInfoData pending;
 
 	ormar_require_arg(fcinfo, 0, "models");
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
@@ -255,28 +296,7 @@ define_models_impl(FunctionCallInfo fcinfo)
 	foreach(lc, specs)
 		ormar_resolve_pending(((ModelSpec *) lfirst(lc))->relid);
 
-	initStringInfo(&pending);
-	foreach(lc, specs)
-	{
-		ModelSpec  *spec = lfirst(lc);
-		ListCell   *r;
-
-		foreach(r, ormar_relations_from(spec->relid))
-		{
-			OrmarRel   *rel = lfirst(r);
-
-			if (!OidIsValid(rel->target))
-				appendStringInfo(&pending, "%s\"%s.%s\" (model \"%s\")",
-								 pending.len ? ", " : "", spec->name, rel->name,
-								 rel->target_name);
-		}
-	}
-	if (pending.len > 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("define_models left relations pending"),
-				 errdetail("Pending: %s.", pending.data),
-				 errhint("Include the missing models in the same call.")));
+	refuse_pending(specs);
 
 	foreach(lc, specs)
 	{
@@ -294,6 +314,10 @@ ormar_define_models(PG_FUNCTION_ARGS)
 	return ormar_run_ddl_api(define_models_impl, fcinfo);
 }
 
+/*
+ * ormar.register_model: adopt an existing permanent table that has a
+ * single-column primary key, and build the relations pending on it.
+ */
 static Datum
 register_model_impl(FunctionCallInfo fcinfo)
 {
@@ -334,6 +358,10 @@ ormar_register_model(PG_FUNCTION_ARGS)
 	return ormar_run_ddl_api(register_model_impl, fcinfo);
 }
 
+/*
+ * ormar.drop_model: forget the model and drop what was generated for its
+ * relations (those of other models targeting it only with cascade).
+ */
 static Datum
 drop_model_impl(FunctionCallInfo fcinfo)
 {

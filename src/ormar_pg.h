@@ -11,6 +11,7 @@
  *		naming	  how SQL is spelled: generated names (63-byte rule),
  *				  qualified names, types, operators
  *		keys	  key arguments ("any") coerced to a model's key type
+ *		jsontree  json read with the JSON parser, object keys in written order
  *	 2. catalog	  rows of ormar.model / ormar.relation, model and relation
  *				  lookup, table facts (primary key, through columns), owner
  *				  check
