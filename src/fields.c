@@ -419,6 +419,7 @@ read_options(const char *model, const char *name, OrmarJson *spec, FieldOpts *o)
 {
 	ListCell   *k,
 			   *v;
+	OrmarJson  *given = NULL;
 	int			type = -1;
 
 	if (spec->kind != JSON_TOKEN_OBJECT_START)
@@ -426,21 +427,16 @@ read_options(const char *model, const char *name, OrmarJson *spec, FieldOpts *o)
 
 	/* the type first: it decides which options are valid */
 	forboth(k, spec->keys, v, spec->values)
-		if (strcmp(lfirst(k), "type") == 0)
-			check_shape(model, name, OPT_TYPE, lfirst(v));
-	forboth(k, spec->keys, v, spec->values)
-		if (strcmp(lfirst(k), "type") == 0)
-			for (int i = 0; i < lengthof(field_types); i++)
-				if (strcmp(((OrmarJson *) lfirst(v))->scalar, field_types[i].name) == 0)
-					type = i;
-	if (type < 0)
-	{
-		forboth(k, spec->keys, v, spec->values)
-			if (strcmp(lfirst(k), "type") == 0)
-				field_error(model, name, "Unknown field type \"%s\".",
-							((OrmarJson *) lfirst(v))->scalar);
+		if (given == NULL && strcmp(lfirst(k), "type") == 0)
+			given = lfirst(v);
+	if (given == NULL)
 		field_error(model, name, "Option \"type\" is required.");
-	}
+	check_shape(model, name, OPT_TYPE, given);
+	for (int i = 0; i < lengthof(field_types); i++)
+		if (strcmp(given->scalar, field_types[i].name) == 0)
+			type = i;
+	if (type < 0)
+		field_error(model, name, "Unknown field type \"%s\".", given->scalar);
 
 	memset(o, 0, sizeof(*o));
 	forboth(k, spec->keys, v, spec->values)
@@ -467,8 +463,8 @@ read_options(const char *model, const char *name, OrmarJson *spec, FieldOpts *o)
 
 /* A ForeignKey or ManyToMany field: the relation it declares. */
 static void
-build_relation_field(const char *model, const char *schema, OrmarField *f, int type,
-			   FieldOpts *o)
+build_relation_field(const char *model, const char *schema, OrmarField *f,
+					 int type, FieldOpts *o)
 {
 	OrmarRel   *rel = palloc0(sizeof(OrmarRel));
 
