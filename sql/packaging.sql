@@ -84,7 +84,8 @@ SELECT ormar.many_to_many('pk_person', 'friends', 'pk_person', through => 'pk_fr
 SELECT t.relname AS "table", 'constraint ' || c.conname AS object,
        obj_description(c.oid, 'pg_constraint') AS comment
   FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
- WHERE t.relnamespace = 'public'::regnamespace AND c.contype = 'f'
+ WHERE t.relnamespace = 'public'::regnamespace
+   AND (c.contype = 'f' OR (c.contype = 'p' AND t.oid NOT IN (SELECT model FROM ormar.model)))
 UNION ALL
 SELECT t.relname, 'index ' || i.relname, obj_description(i.oid, 'pg_class')
   FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid

@@ -643,5 +643,19 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 						 quote_literal_cstr(psprintf("ormar_pg: through table of relation %s.%s",
 													 m->name, rel->name)));
 		ormar_ddl(sql.data);
+
+		/* the pair key it was created with (named by PostgreSQL, like its index) */
+		{
+			Relation	r = relation_open(relid, AccessShareLock);
+			Oid			pkey = RelationGetPrimaryKeyIndex(r);
+
+			relation_close(r, AccessShareLock);
+			resetStringInfo(&sql);
+			appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
+							 quoted_ident(get_rel_name(pkey)), qualified,
+							 quote_literal_cstr(psprintf("ormar_pg: link pair of relation %s.%s, stored once",
+														 m->name, rel->name)));
+			ormar_ddl(sql.data);
+		}
 	}
 }
