@@ -50,4 +50,5 @@ DIST_FILE ?= $(EXTENSION)-$(EXTVERSION).zip
 
 .PHONY: dist
 dist:
+	@git diff --quiet HEAD -- || echo "make dist: uncommitted changes are not in the archive (it is made from HEAD)" >&2
 	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(DIST_FILE) HEAD
