@@ -19,7 +19,8 @@ OBJS = \
 	src/mutate.o \
 	src/events.o \
 	src/eager.o \
-	src/diagram.o
+	src/diagram.o \
+	src/citus.o
 
 EXTENSION = ormar_pg
 DATA = ormar_pg--0.1.0.sql ormar_pg--0.2.0.sql ormar_pg--0.1.0--0.2.0.sql

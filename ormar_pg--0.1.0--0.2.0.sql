@@ -113,3 +113,12 @@ RETURNS json
 AS 'MODULE_PATHNAME', 'ormar_describe_json' LANGUAGE C STABLE;
 COMMENT ON FUNCTION ormar.describe(regclass) IS
     'the model''s fields and relations in the form define_model takes, in column order (non-default options only)';
+
+-- Distributed PostgreSQL (Citus, DESIGN §9) ------------------------------
+
+CREATE FUNCTION ormar.distribute(model regclass, distribution_column name DEFAULT NULL,
+    colocate_with regclass DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'ormar_distribute' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.distribute(regclass, name, regclass) IS
+    'with Citus: make a model a reference table (no column) or a table distributed by distribution_column, with its auto-created through tables';

@@ -371,3 +371,12 @@ COMMENT ON EVENT TRIGGER ormar_ddl_end IS
     'ormar_pg: after ALTER TABLE / ALTER SCHEMA, keeps the catalog and generated objects true';
 COMMENT ON EVENT TRIGGER ormar_sql_drop IS
     'ormar_pg: after DROP, forgets relations of dropped tables and key columns';
+
+-- Distributed PostgreSQL (Citus, DESIGN §9) ------------------------------
+
+CREATE FUNCTION ormar.distribute(model regclass, distribution_column name DEFAULT NULL,
+    colocate_with regclass DEFAULT NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'ormar_distribute' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.distribute(regclass, name, regclass) IS
+    'with Citus: make a model a reference table (no column) or a table distributed by distribution_column, with its auto-created through tables';

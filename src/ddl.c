@@ -36,6 +36,7 @@
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
+#include "citus.h"
 #include "ddl.h"
 #include "fields.h"
 #include "naming.h"
@@ -63,12 +64,12 @@ ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	rel->constraint_name = ormar_fk_constraint_name(m->name, t->name, t->pk_name, rel->name);
 	rel->index_name = ormar_index_name(m->name, rel->column_name);
 
+	/* one subcommand per ALTER TABLE: Citus wants ADD CONSTRAINT alone */
 	initStringInfo(&sql);
-	appendStringInfo(&sql, "ALTER TABLE %s ", m->qualified);
 	if (attnum == InvalidAttrNumber)
-		appendStringInfo(&sql, "ADD COLUMN %s %s%s, ",
-						 quoted_ident(rel->column_name), keytype,
-						 rel->nullable ? "" : " NOT NULL");
+		ormar_ddl(psprintf("ALTER TABLE %s ADD COLUMN %s %s%s", m->qualified,
+						   quoted_ident(rel->column_name), keytype,
+						   rel->nullable ? "" : " NOT NULL"));
 	else
 	{
 		Oid			coltype;
@@ -84,12 +85,12 @@ ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 							t->name, format_type_with_typemod(t->pk_type, t->pk_typmod)),
 					 errhint("Use column_name to give the relation another column, or change the column's type.")));
 		if (!rel->nullable)
-			appendStringInfo(&sql, "ALTER COLUMN %s SET NOT NULL, ",
-							 quoted_ident(rel->column_name));
+			ormar_ddl(psprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL",
+							   m->qualified, quoted_ident(rel->column_name)));
 	}
-	appendStringInfo(&sql, "ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)",
-					 quoted_ident(rel->constraint_name), quoted_ident(rel->column_name),
-					 t->qualified, quoted_ident(t->pk_name));
+	appendStringInfo(&sql, "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)",
+					 m->qualified, quoted_ident(rel->constraint_name),
+					 quoted_ident(rel->column_name), t->qualified, quoted_ident(t->pk_name));
 	if (rel->ondelete)
 		appendStringInfo(&sql, " ON DELETE %s", rel->ondelete);
 	if (rel->onupdate)
@@ -334,6 +335,7 @@ ormar_ddl_generate(OrmarRel *rel)
 	OrmarModel	m,
 				t;
 	SavedAcl	acl[4];
+	int			citus_level;
 
 	save_acl(rel->accessor, true, &acl[0]);
 	save_acl(rel->reverse_accessor, true, &acl[1]);
@@ -342,6 +344,8 @@ ormar_ddl_generate(OrmarRel *rel)
 	ormar_ddl_drop_generated(rel);
 	ormar_model_info(rel->model, &m);
 	ormar_model_info(rel->target, &t);
+	/* with Citus: on the coordinator only (see ormar_citus_local_ddl_begin) */
+	citus_level = ormar_citus_local_ddl_begin();
 
 	if (rel->kind == ORMAR_FOREIGN_KEY)
 		generate_fk(rel, &m, &t);
@@ -362,6 +366,7 @@ ormar_ddl_generate(OrmarRel *rel)
 	restore_acl(rel->reverse_accessor, true, &acl[1]);
 	restore_acl(rel->lookup_view, false, &acl[2]);
 	restore_acl(rel->reverse_lookup_view, false, &acl[3]);
+	ormar_citus_local_ddl_end(citus_level);
 }
 
 static void
@@ -552,7 +557,7 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 			}
 		}
 		appendStringInfo(&sql, ", PRIMARY KEY (%s, %s))", c1, c2);
-		ormar_ddl(sql.data);
+		ormar_create_table(sql.data, nsp);
 		relid = get_relname_relid(rel->through_name, nsp);
 		rel->through_created = true;
 	}
@@ -572,29 +577,25 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 		if (!pair_is_unique(relid, rel))
 			clauses = lappend(clauses, psprintf("ADD %s (%s, %s)",
 												has_pk ? "UNIQUE" : "PRIMARY KEY", c1, c2));
-		if (clauses != NIL)
 		{
 			ListCell   *lc;
 
-			appendStringInfo(&sql, "ALTER TABLE %s", qualified);
+			/* one subcommand per ALTER TABLE (Citus) */
 			foreach(lc, clauses)
-				appendStringInfo(&sql, "%s %s", foreach_current_index(lc) ? "," : "",
-								 (char *) lfirst(lc));
-			ormar_ddl(sql.data);
+				ormar_ddl(psprintf("ALTER TABLE %s %s", qualified, (char *) lfirst(lc)));
 		}
 		rel->through_created = false;
 	}
 	rel->through = relid;
+	/* with Citus: a Citus table like its sides before it references them */
+	ormar_citus_prepare_through(rel, relid, m, t);
 
-	resetStringInfo(&sql);
-	appendStringInfo(&sql,
-					 "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)"
-					 " ON DELETE CASCADE ON UPDATE CASCADE,"
-					 " ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)"
-					 " ON DELETE CASCADE ON UPDATE CASCADE",
-					 qualified, quoted_ident(fk1), c1, m->qualified, quoted_ident(m->pk_name),
-					 quoted_ident(fk2), c2, t->qualified, quoted_ident(t->pk_name));
-	ormar_ddl(sql.data);
+	ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
+					   qualified, quoted_ident(fk1), c1, m->qualified, quoted_ident(m->pk_name),
+					   ormar_citus_link_actions(relid, rel->through_column)));
+	ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
+					   qualified, quoted_ident(fk2), c2, t->qualified, quoted_ident(t->pk_name),
+					   ormar_citus_link_actions(relid, rel->through_reverse_column)));
 
 	{
 		char	   *index = ormar_index_name(rel->through_name,

@@ -33,6 +33,7 @@
 #include "utils/tuplestore.h"
 
 #include "cache.h"
+#include "citus.h"
 #include "catalog.h"
 #include "ddl.h"
 #include "keys.h"
@@ -113,6 +114,7 @@ typedef struct FetchBuild
 {
 	int			counter;
 	List	   *relids;
+	const char *top_key;		/* stands for r0's key in its includes, or NULL */
 } FetchBuild;
 
 static char *row_json(Oid model, const char *alias, List *children, FetchBuild *b);
@@ -132,9 +134,17 @@ include_expr(IncludeNode *node, const char *alias, FetchBuild *b)
 	char	   *row;
 	const char *eq_self,
 			   *eq_other;
+	char	   *selfkey;
 
 	ormar_model_info(end->self, &self);
 	ormar_model_info(end->other, &other);
+	/*
+	 * fetch of one key: the top row's includes compare with the key itself,
+	 * not with the outer row, so they are not correlated subqueries (which
+	 * Citus refuses over a reference table).
+	 */
+	selfkey = b->top_key && strcmp(alias, "r0") == 0 ? pstrdup(b->top_key) :
+		psprintf("%s.%s", alias, quote_identifier(self.pk_name));
 	eq_self = ormar_operator(self.pk_type, BTEqualStrategyNumber);
 	eq_other = ormar_operator(other.pk_type, BTEqualStrategyNumber);
 	row = row_json(end->other, a, node->children, b);
@@ -148,30 +158,29 @@ include_expr(IncludeNode *node, const char *alias, FetchBuild *b)
 
 		return psprintf("(SELECT COALESCE(pg_catalog.jsonb_agg(%s%s ORDER BY %s.%s USING %s),"
 						" '[]'::pg_catalog.jsonb) FROM %s %s JOIN %s %s ON %s.%s %s %s.%s"
-						" WHERE %s.%s %s %s.%s)",
+						" WHERE %s.%s %s %s)",
 						row, ormar_through_object(end->rel, th), a,
 						quote_identifier(other.pk_name),
 						ormar_operator(other.pk_type, BTLessStrategyNumber),
 						ormar_qualified_rel(end->rel->through), th, other.qualified, a,
 						a, quote_identifier(other.pk_name), eq_other, th,
 						quote_identifier(end->through_other),
-						th, quote_identifier(end->through_self), eq_self, alias,
-						quote_identifier(self.pk_name));
+						th, quote_identifier(end->through_self), eq_self, selfkey);
 	}
 	if (end->key_on_self)
 		return psprintf("(SELECT %s FROM %s %s WHERE %s.%s %s %s.%s)",
 						row, other.qualified, a, a, quote_identifier(other.pk_name),
 						eq_other, alias, quote_identifier(end->fk_column));
 	if (!end->to_many)
-		return psprintf("(SELECT %s FROM %s %s WHERE %s.%s %s %s.%s)",
+		return psprintf("(SELECT %s FROM %s %s WHERE %s.%s %s %s)",
 						row, other.qualified, a, a, quote_identifier(end->fk_column),
-						eq_self, alias, quote_identifier(self.pk_name));
+						eq_self, selfkey);
 	return psprintf("(SELECT COALESCE(pg_catalog.jsonb_agg(%s ORDER BY %s.%s USING %s),"
-					" '[]'::pg_catalog.jsonb) FROM %s %s WHERE %s.%s %s %s.%s)",
+					" '[]'::pg_catalog.jsonb) FROM %s %s WHERE %s.%s %s %s)",
 					row, a, quote_identifier(other.pk_name),
 					ormar_operator(other.pk_type, BTLessStrategyNumber),
 					other.qualified, a, a, quote_identifier(end->fk_column), eq_self,
-					alias, quote_identifier(self.pk_name));
+					selfkey);
 }
 
 /* The jsonb of row ALIAS of MODEL with CHILDREN embedded under their names. */
@@ -211,7 +220,7 @@ fetch_statement(FunctionCallInfo fcinfo, int argno, Oid model, bool many, OrmarM
 	bool	   *nulls;
 	int			npaths;
 	List	   *children = NIL;
-	FetchBuild	b = {0, NIL};
+	FetchBuild	b = {0, NIL, NULL};
 	StringInfoData key;
 	char	   *sql;
 	uint64		gen;
@@ -238,7 +247,19 @@ fetch_statement(FunctionCallInfo fcinfo, int argno, Oid model, bool many, OrmarM
 	ormar_model_info(model, m);
 	for (int i = 0; i < npaths; i++)
 		add_include_path(&children, model, TextDatumGetCString(paths[i]));
-	if (many)
+	if (!many)
+		b.top_key = "$1";
+	if (many && ormar_citus_table(model))
+	{
+		/* Citus refuses correlated subqueries next to a set-returning function */
+		sql = psprintf("SELECT %s FROM %s r0 WHERE r0.%s %s ANY ($1)"
+					   " ORDER BY pg_catalog.array_position($1, r0.%s)",
+					   row_json(model, "r0", children, &b), m->qualified,
+					   quote_identifier(m->pk_name),
+					   ormar_operator(m->pk_type, BTEqualStrategyNumber),
+					   quote_identifier(m->pk_name));
+	}
+	else if (many)
 		sql = psprintf("SELECT %s FROM pg_catalog.unnest($1) WITH ORDINALITY u(k, o)"
 					   " JOIN %s r0 ON r0.%s %s u.k ORDER BY u.o",
 					   row_json(model, "r0", children, &b), m->qualified,

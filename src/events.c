@@ -32,6 +32,7 @@
 #include "utils/regproc.h"
 
 #include "catalog.h"
+#include "citus.h"
 #include "ddl.h"
 #include "naming.h"
 #include "ormar_pg.h"
@@ -290,6 +291,9 @@ static Datum
 run_event(OrmarApiFn fn, FunctionCallInfo fcinfo)
 {
 	if (ormar_ddl_depth > 0)
+		return (Datum) 0;
+	if (CALLED_AS_EVENT_TRIGGER(fcinfo) &&
+		ormar_citus_internal_ddl(((EventTriggerData *) fcinfo->context)->parsetree))
 		return (Datum) 0;
 	return ormar_run_event(fn, fcinfo);
 }

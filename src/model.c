@@ -22,6 +22,7 @@
 #include "utils/tuplestore.h"
 
 #include "catalog.h"
+#include "citus.h"
 #include "fields.h"
 #include "keys.h"
 #include "naming.h"
@@ -158,7 +159,7 @@ create_model_table(ModelSpec *spec, List *batch)
 	}
 	appendStringInfo(&sql, "%sPRIMARY KEY (%s))", first ? "" : ", ",
 					 quote_identifier(spec->pk->name));
-	ormar_ddl(sql.data);
+	ormar_create_table(sql.data, get_namespace_oid(spec->schema, false));
 
 	foreach(lc, spec->fields)
 	{

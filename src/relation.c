@@ -24,6 +24,7 @@
 #include "utils/syscache.h"
 
 #include "cache.h"
+#include "citus.h"
 #include "ddl.h"
 #include "fields.h"
 #include "keys.h"
@@ -203,6 +204,7 @@ build_relation(OrmarRel *rel)
 	ormar_model_info(rel->model, &m);
 	ormar_model_info(rel->target, &t);
 	ormar_check_not_through(rel->target);
+	ormar_citus_check_relation(rel, &m, &t);
 
 	if (!rel->skip_reverse)
 	{
