@@ -611,7 +611,7 @@ fk_actions_sql(OrmarRel *rel)
 					rel->onupdate ? " ON UPDATE " : "", rel->onupdate ? rel->onupdate : "");
 }
 
-/* Does every unique index of RELID include column ATTNUM? */
+/* A unique index of RELID that does not include COLUMN, or NULL. */
 static char *
 unique_index_without(Oid relid, const char *column)
 {
@@ -620,7 +620,8 @@ unique_index_without(Oid relid, const char *column)
 
 	values[0] = ObjectIdGetDatum(relid);
 	values[1] = CStringGetTextDatum(column);
-	citus_query("SELECT i.indexrelid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_index i"
+	citus_query("SELECT c.relname::pg_catalog.text FROM pg_catalog.pg_index i"
+				" JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
 				" WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisunique"
 				" AND NOT (SELECT a.attnum FROM pg_catalog.pg_attribute a"
 				" WHERE a.attrelid OPERATOR(pg_catalog.=) $1"
@@ -811,7 +812,7 @@ distribute_impl(FunctionCallInfo fcinfo)
 		idx = unique_index_without(relid, column);
 		if (idx)
 			refuse(psprintf("model \"%s\" cannot be distributed by column \"%s\"", m.name, column),
-				   psprintf("Every primary key or unique constraint of a distributed table must include the distribution column, and %s does not.", idx),
+				   psprintf("Every primary key or unique constraint of a distributed table must include the distribution column, and index \"%s\" does not.", idx),
 				   psprintf("Distribute \"%s\" by its key \"%s\", or make it a reference table.", m.name, m.pk_name));
 		if (OidIsValid(colocate))
 		{
