@@ -158,6 +158,55 @@ for f in test/citus/*.sql; do
         grep -v '^ok [0-9]' <<<"$out" | head -n 80
     fi
 done
+# The README's section "Scaling out with Citus": its ```sql norun blocks (shown but not run
+# by test/suites/readme.sh, which has no Citus) run in order on the
+# coordinator (one test each); a block followed by a block of jsonb output must return
+# exactly that jsonb from its last statement (one more test).
+readme_blocks() {   # prints each block as: kind, then its lines, then a NUL
+    awk '
+        /^## Scaling out with Citus/ { on = 1; next }
+        on && /^## / { on = 0 }
+        !on { next }
+        /^```/ {
+            if (inb) { printf "%c", 0; inb = 0; next }
+            inb = 1
+            print ($0 ~ /^```sql[ \t]+norun/ ? "SQL" : "OUT")
+            next
+        }
+        inb { print }
+    ' README.md
+}
+prev_sql=""
+t1=$(date +%s)
+rpass=0 rfail=0
+while IFS= read -r -d '' block; do
+    kind=${block%%$'\n'*}
+    body=${block#*$'\n'}
+    if [ "$kind" = SQL ]; then
+        if out=$(psql_node coordinator -d ormar -At -c "SET client_min_messages = warning" -f - <<<"$body" 2>&1) &&
+           ! grep -q 'ERROR:' <<<"$out"; then
+            rpass=$((rpass + 1))
+        else
+            rfail=$((rfail + 1))
+            echo "README block failed:"; echo "$body"; echo "$out" | tail -n 5
+        fi
+        prev_sql=$body
+        prev_out=$out
+    elif [ -n "$prev_sql" ] && [ "${body:0:1}" = "{" ]; then
+        got=$(tail -n 1 <<<"$prev_out")
+        if [ "$(psql_node coordinator -d ormar -At -c "SELECT \$a\$$got\$a\$::jsonb = \$b\$$body\$b\$::jsonb")" = t ]; then
+            rpass=$((rpass + 1))
+        else
+            rfail=$((rfail + 1))
+            echo "README output differs:"; echo "want: $body"; echo "got:  $got"
+        fi
+        prev_sql=""
+    fi
+done < <(readme_blocks)
+echo "== README.md \"Scaling out with Citus\": $rpass ok, $rfail not ok ($(($(date +%s) - t1)) s)"
+((rpass + rfail > 0)) || { echo "README: no Citus example found"; rfail=1; }
+pass=$((pass + rpass))
+fail=$((fail + rfail))
 if [ -n "${CITUS_SUITE_KEEP:-}" ]; then
     echo "nodes left running in $tmp (source $tmp/env)"
 fi
