@@ -45,6 +45,7 @@
 #include "keys.h"
 #include "naming.h"
 #include "ormar_pg.h"
+#include "relation.h"
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(ormar_distribute);
