@@ -1054,6 +1054,8 @@ distribute_impl(FunctionCallInfo fcinfo)
 						 errdetail("%s", reason)));
 		}
 	}
+	/* relations waiting for this model as a Citus table (refused while it was local) */
+	ormar_resolve_pending(relid);
 	(void) model_name;
 	PG_RETURN_VOID();
 }
