@@ -59,10 +59,10 @@ SELECT model::text, pk_column, pk_type FROM ormar.models ORDER BY 1;
 -- keys, constraints and indexes are back
 SELECT conrelid::regclass AS tbl, conname, contype FROM pg_constraint
  WHERE conrelid IN ('department'::regclass, 'course'::regclass, 'student'::regclass,
-                    'student_courses'::regclass, 'person'::regclass)
+                    'students_courses'::regclass, 'person'::regclass)
  ORDER BY conrelid::regclass::text, conname;
 SELECT indexrelid::regclass AS index FROM pg_index
- WHERE indrelid IN ('course'::regclass, 'student_courses'::regclass, 'person'::regclass)
+ WHERE indrelid IN ('course'::regclass, 'students_courses'::regclass, 'person'::regclass)
  ORDER BY indexrelid::regclass::text;
 
 -- accessors, views and proxies work
@@ -87,5 +87,5 @@ SELECT name, status FROM ormar.relations WHERE model = 'person'::regclass ORDER 
 \! dropdb --force ormar_pg_restored; rm -f "/tmp/ormar_pg_dump_restore_$PGPORT.dump" /tmp/ormar_pg_dump_restore_relations.tsv
 SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
-DROP TABLE student_courses, student, course, department, person CASCADE;
+DROP TABLE students_courses, student, course, department, person CASCADE;
 DROP ROLE regress_ormar_dump_reader;

@@ -43,7 +43,7 @@ INSERT INTO department VALUES (1, 'd1');
 INSERT INTO course VALUES (1, 'c1', 1);
 INSERT INTO category VALUES (1, 'cat1');
 INSERT INTO post VALUES (1, 'p1');
-INSERT INTO post_categories VALUES (1, 1, 5);
+INSERT INTO posts_categories VALUES (1, 1, 5);
 INSERT INTO badge VALUES ('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 1);
 
 SELECT model, name, direction, kind FROM ormar.relations ORDER BY model::text, name;
@@ -111,7 +111,7 @@ SELECT * FROM try_all(ARRAY[
 
 -- nothing changed: the course still belongs to its department, the link is kept
 SELECT id, department FROM course ORDER BY id;
-SELECT * FROM post_categories;
+SELECT * FROM posts_categories;
 SELECT to_regclass('n1') AS n1;
 
 -------------------------------------------------------------------------------
@@ -283,7 +283,7 @@ SELECT * FROM try_all(ARRAY[
 ]);
 -- nothing changed
 SELECT id, department FROM course ORDER BY id;
-SELECT * FROM post_categories;
+SELECT * FROM posts_categories;
 
 -------------------------------------------------------------------------------
 -- Pending relations (55000) and name clashes (42710)
@@ -372,7 +372,7 @@ SELECT count(*) FROM ormar.models WHERE name IN ('alice_doc', 'alice_plain');
 
 SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
-DROP TABLE department, course, category, post, post_categories, badge, lonely, plain, nokey,
+DROP TABLE department, course, category, post, posts_categories, badge, lonely, plain, nokey,
     alice_doc, alice_plain CASCADE;
 DROP FUNCTION try_all(text[]), try_sql(text);
 DROP ROLE regress_ormar_errors_alice, regress_ormar_errors_bob;

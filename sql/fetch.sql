@@ -96,7 +96,7 @@ SELECT model, name, direction, kind, target_name, one_to_one, status
 -- the columns of the through tables
 SELECT attrelid::regclass AS through_table, attname, atttypid::regtype
   FROM pg_attribute
- WHERE attrelid IN ('course_students'::regclass, 'post_categories'::regclass)
+ WHERE attrelid IN ('courses_students'::regclass, 'posts_categories'::regclass)
    AND attnum > 0 AND NOT attisdropped
  ORDER BY attrelid::regclass::text, attnum;
 
@@ -105,11 +105,11 @@ INSERT INTO course (id, name, department) VALUES
     (1, 'Math', 1), (2, 'Physics', 1), (3, 'History', 2), (4, 'Chemistry', 1),
     (5, 'Latin', NULL);
 INSERT INTO student (id, name) VALUES (1, 'Ann'), (2, 'Bob'), (3, 'Cid'), (4, 'Dee');
-INSERT INTO course_students (course, student) VALUES
+INSERT INTO courses_students (course, student) VALUES
     (1, 3), (1, 1), (2, 2), (4, 1), (4, 2), (4, 4), (3, 4);
 INSERT INTO post (id, title) VALUES (1, 'Hello'), (2, 'Lonely');
 INSERT INTO category (id, name) VALUES (1, 'News'), (2, 'Tech'), (3, 'Unused');
-INSERT INTO post_categories (post, category, sort_order, note) VALUES
+INSERT INTO posts_categories (post, category, sort_order, note) VALUES
     (1, 2, 1, 'first'), (1, 1, 2, NULL);
 INSERT INTO employee (id, name, supervisor, department) VALUES
     (1, 'Boss', NULL, 1), (2, 'Mid', 1, 1), (3, 'Low', 2, 1), (4, 'Low2', 2, NULL),
@@ -503,14 +503,14 @@ SELECT ormar.fetch('department', 2, '{lectures}') =
             {"id": 3, "title": "History", "credits": 5, "department": 2}]}'::jsonb AS exact;
 SELECT r FROM ormar.fetch_many('department', ARRAY[2], '{lectures__students}') r;
 -- a column added to the through table of post.categories joins "through"
-ALTER TABLE post_categories ADD COLUMN weight integer DEFAULT 7;
+ALTER TABLE posts_categories ADD COLUMN weight integer DEFAULT 7;
 SELECT ormar.fetch('post', 1, '{categories}');
 -- a renamed extra column is renamed in "through"
-ALTER TABLE post_categories RENAME COLUMN note TO remark;
+ALTER TABLE posts_categories RENAME COLUMN note TO remark;
 SELECT ormar.fetch('post', 1, '{categories}');
 SELECT r FROM ormar.related('category', 2, 'posts') r;
 -- once every extra column is dropped there is no "through" key any more
-ALTER TABLE post_categories DROP COLUMN remark, DROP COLUMN weight, DROP COLUMN sort_order;
+ALTER TABLE posts_categories DROP COLUMN remark, DROP COLUMN weight, DROP COLUMN sort_order;
 SELECT ormar.fetch('post', 1, '{categories}');
 SELECT ormar.fetch('post', 1, '{categories}') =
        '{"id": 1, "title": "Hello", "categories": [{"id": 1, "name": "News"}, {"id": 2, "name": "Tech"}]}'::jsonb AS exact;
@@ -536,7 +536,7 @@ SELECT fetch_try($$SELECT ormar.fetch('department', 2, '{lectures}')$$);
 -- Clean up.
 -------------------------------------------------------------------------------
 DROP EXTENSION ormar_pg CASCADE;
-DROP TABLE post_categories, course_students, lecture, student, post, category,
+DROP TABLE posts_categories, courses_students, lecture, student, post, category,
            employee, passport, person, department, plain_table CASCADE;
 DROP FUNCTION fetch_try(text);
 DROP FUNCTION fetch_try_detail(text);

@@ -174,16 +174,16 @@ SELECT ormar.define_model('post', '{"id": {"type": "Integer", "primary_key": tru
                                                    "through_fields": {"sort_order": {"type": "Integer"}}}}',
                           'auto');
 
--- through table auto.post_categories: post, category, then the extra column
+-- through table auto.posts_categories: post, category, then the extra column
 SELECT c.relname, c.relkind, n.nspname
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE n.nspname = 'auto' AND c.relkind = 'r' ORDER BY c.relname;
-SELECT * FROM m2m_columns('auto.post_categories');
+SELECT * FROM m2m_columns('auto.posts_categories');
 
 -- the pair (post, category) is the primary key of the auto-created table;
 -- both columns cascade on delete and update
-SELECT * FROM m2m_constraints('auto.post_categories');
-SELECT * FROM m2m_indexes('auto.post_categories');
+SELECT * FROM m2m_constraints('auto.posts_categories');
+SELECT * FROM m2m_indexes('auto.posts_categories');
 
 -- the auto-created through table is not a model
 SELECT model FROM ormar.models WHERE schema = 'auto' ORDER BY model::text;
@@ -201,9 +201,9 @@ SELECT ormar.define_model('post', '{"id": {"type": "Integer", "primary_key": tru
 SELECT ormar.many_to_many('named.post', 'categories', 'category',
                           through_relation_name => 'post_id',
                           through_reverse_relation_name => 'category_id');
-SELECT * FROM m2m_columns('named.post_categories');
-SELECT * FROM m2m_constraints('named.post_categories');
-SELECT * FROM m2m_indexes('named.post_categories');
+SELECT * FROM m2m_columns('named.posts_categories');
+SELECT * FROM m2m_constraints('named.posts_categories');
+SELECT * FROM m2m_indexes('named.posts_categories');
 SELECT model, name, direction, through_column, through_reverse_column
   FROM ormar.relations WHERE model::text LIKE 'named.%' ORDER BY model::text, name;
 
@@ -211,7 +211,7 @@ SELECT model, name, direction, through_column, through_reverse_column
 INSERT INTO named.category (name) VALUES ('News');
 INSERT INTO named.post (title) VALUES ('Named');
 SELECT ormar.add('named.post', 1, 'categories', 1);
-SELECT * FROM named.post_categories;
+SELECT * FROM named.posts_categories;
 SELECT c.* FROM named.post p, LATERAL named.categories(p) c ORDER BY c.id;
 SELECT ormar.related('named.category', 1, 'posts');
 
@@ -221,7 +221,7 @@ SELECT ormar.define_model('note', '{"id": {"type": "Integer", "primary_key": tru
                                     "tags": {"type": "ManyToMany", "to": "tag",
                                              "through_relation_name": "note_ref",
                                              "through_reverse_relation_name": "tag_ref"}}', 'named');
-SELECT * FROM m2m_columns('named.note_tags');
+SELECT * FROM m2m_columns('named.notes_tags');
 
 -- both link columns given the same name: refused
 SELECT * FROM m2m_try($$SELECT ormar.many_to_many('named.post', 'more', 'category',
@@ -323,7 +323,7 @@ SELECT ormar.many_to_many('book', 'authors', 'author');
 
 -- without related_names the second clashes on author.books, naming both sides
 SELECT * FROM m2m_try($$SELECT ormar.many_to_many('book', 'co_authors', 'author')$$);
-SELECT to_regclass('book_co_authors') AS book_co_authors;
+SELECT to_regclass('books_co_authors') AS books_co_authors;
 
 -- with related_name 'books' and 'co_books' both work
 SELECT ormar.drop_relation('book', 'authors', drop_data => true);
@@ -344,8 +344,8 @@ SELECT ormar.related('author', 1, 'books');
 SELECT ormar.related('author', 1, 'co_books');
 SELECT ormar.related('author', 2, 'books');
 SELECT ormar.related('author', 2, 'co_books');
-SELECT * FROM book_authors ORDER BY book, author;
-SELECT * FROM book_co_authors ORDER BY book, author;
+SELECT * FROM books_authors ORDER BY book, author;
+SELECT * FROM books_co_authors ORDER BY book, author;
 
 -- the same clash with "ManyToMany" fields, then solved with related_names
 SELECT * FROM m2m_try($$SELECT ormar.define_model('shelf', '{"id": {"type": "Integer", "primary_key": true},
@@ -497,7 +497,7 @@ SELECT * FROM m2m_try($$SELECT ormar.update_through('post', 1, 'comments', 1, '{
 SELECT * FROM m2m_try($$SELECT ormar.add('post', 1, 'comments', 1, '{"x": 1}')$$);
 
 -------------------------------------------------------------------------------
--- 4b. Proxies with an extra through column (auto.post_categories.sort_order)
+-- 4b. Proxies with an extra through column (auto.posts_categories.sort_order)
 -------------------------------------------------------------------------------
 
 INSERT INTO auto.category (name) VALUES ('News'), ('Tech'), ('Sports');
@@ -509,7 +509,7 @@ SELECT ormar.add('auto.post', 1, 'categories', 2, '{"sort_order": 1}');
 SELECT ormar.add('auto.post', 2, 'categories', 1);
 -- a second add of the same pair, with other values: false, nothing changed
 SELECT ormar.add('auto.post', 1, 'categories', 1, '{"sort_order": 9}');
-SELECT * FROM auto.post_categories ORDER BY post, category;
+SELECT * FROM auto.posts_categories ORDER BY post, category;
 
 -- related carries the through values under "through", from either side
 SELECT ormar.related('auto.post', 1, 'categories');
@@ -524,10 +524,10 @@ SELECT c.* FROM auto.post p, LATERAL auto.categories(p) c WHERE p.id = 1 ORDER B
 
 -- update_through changes sort_order of one link only
 SELECT ormar.update_through('auto.post', 1, 'categories', 1, '{"sort_order": 7}');
-SELECT * FROM auto.post_categories ORDER BY post, category;
+SELECT * FROM auto.posts_categories ORDER BY post, category;
 -- from the reverse side
 SELECT ormar.update_through('auto.category', 2, 'posts', 1, '{"sort_order": 2}');
-SELECT * FROM auto.post_categories ORDER BY post, category;
+SELECT * FROM auto.posts_categories ORDER BY post, category;
 -- of a pair that is not linked: false
 SELECT ormar.update_through('auto.post', 2, 'categories', 3, '{"sort_order": 2}');
 -- a link column cannot be changed; an unknown key is refused
@@ -539,7 +539,7 @@ SELECT * FROM m2m_try($$SELECT ormar.update_through('post', 1, 'categories', 1, 
 -- link column (22023), and nothing is inserted
 SELECT * FROM m2m_try($$SELECT ormar.add('auto.post', 2, 'categories', 3, '{"category": 1}')$$);
 SELECT * FROM m2m_try($$SELECT ormar.create_related('auto.post', 2, 'categories', '{}', '{"post": 1}')$$);
-SELECT * FROM auto.post_categories ORDER BY post, category;
+SELECT * FROM auto.posts_categories ORDER BY post, category;
 
 -- create_related with through values
 SELECT ormar.create_related('auto.post', 2, 'categories', '{"name": "Created"}', '{"sort_order": 3}');
@@ -547,7 +547,7 @@ SELECT ormar.related('auto.post', 2, 'categories');
 
 -- a create_related whose link fails (a CHECK on the through table) leaves
 -- neither the category nor the link
-ALTER TABLE auto.post_categories ADD CONSTRAINT sort_order_positive CHECK (sort_order >= 0);
+ALTER TABLE auto.posts_categories ADD CONSTRAINT sort_order_positive CHECK (sort_order >= 0);
 DO $$
 BEGIN
     PERFORM ormar.create_related('auto.post', 2, 'categories', '{"name": "Negative"}', '{"sort_order": -1}');
@@ -556,13 +556,13 @@ EXCEPTION WHEN OTHERS THEN
     RAISE NOTICE 'create_related failed with %', SQLSTATE;
 END $$;
 SELECT count(*) AS negative_categories FROM auto.category WHERE name = 'Negative';
-SELECT * FROM auto.post_categories ORDER BY post, category;
+SELECT * FROM auto.posts_categories ORDER BY post, category;
 
 -- remove and clear with an extra column
 SELECT ormar.remove('auto.post', 1, 'categories', 2);
 SELECT ormar.remove('auto.post', 1, 'categories', 2);
 SELECT ormar.clear('auto.category', 1, 'posts');
-SELECT * FROM auto.post_categories ORDER BY post, category;
+SELECT * FROM auto.posts_categories ORDER BY post, category;
 
 -------------------------------------------------------------------------------
 -- 5. Cascades
@@ -682,8 +682,8 @@ RESET search_path;
 SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
 DROP SCHEMA docs_field, auto, named, extra, scen CASCADE;
-DROP TABLE comment, posts_categories, post_tags, linker, book_authors, book_co_authors,
-    shelf_books, shelf_more_books, shelf, book, author, tag, post, category CASCADE;
+DROP TABLE comment, posts_categories, posts_tags, linker, books_authors, books_co_authors,
+    shelfs_books, shelfs_more_books, shelf, book, author, tag, post, category CASCADE;
 DROP FUNCTION m2m_try(text), m2m_columns(regclass), m2m_constraints(regclass),
     m2m_indexes(regclass), m2m_plan_nodes(text, boolean);
 RESET client_min_messages;

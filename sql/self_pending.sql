@@ -221,13 +221,13 @@ SELECT ormar.define_model('child', $${
     "friends": {"type": "ManyToMany", "to": "child", "related_name": "also_friends"}
 }$$);
 
--- no column on child; through table child_friends with from_child / to_child
+-- no column on child; through table childs_friends with from_child / to_child
 SELECT sp_cols('child');
-SELECT sp_cols('child_friends');
+SELECT sp_cols('childs_friends');
 -- the pair is the primary key, both columns reference child ON DELETE / UPDATE
 -- CASCADE, and the reversed pair is indexed
-SELECT * FROM sp_cons('child_friends');
-SELECT * FROM sp_idx('child_friends');
+SELECT * FROM sp_cons('childs_friends');
+SELECT * FROM sp_idx('childs_friends');
 
 -- both directions on child; through_column points at the row's own side
 SELECT * FROM sp_rels('child');
@@ -245,21 +245,21 @@ SELECT * FROM ormar.related('child', 1, 'also_friends');
 -- the pair is stored once: adding it again, from either side, returns false
 SELECT ormar.add('child', 1, 'friends', 2);
 SELECT ormar.add('child', 2, 'also_friends', 1);
-SELECT count(*) FROM child_friends;
-SELECT * FROM child_friends ORDER BY from_child, to_child;
+SELECT count(*) FROM childs_friends;
+SELECT * FROM childs_friends ORDER BY from_child, to_child;
 
 -- the other direction is another pair
 SELECT ormar.add('child', 2, 'friends', 1);
-SELECT * FROM child_friends ORDER BY from_child, to_child;
+SELECT * FROM childs_friends ORDER BY from_child, to_child;
 
 -- add through also_friends stores (target, self)
 SELECT ormar.add('child', 3, 'also_friends', 4);
-SELECT * FROM child_friends ORDER BY from_child, to_child;
+SELECT * FROM childs_friends ORDER BY from_child, to_child;
 
 -- create_related through both sides: the new row and its link in one go
 SELECT ormar.create_related('child', 3, 'friends', '{"id": 5, "name": "Eli"}');
 SELECT ormar.create_related('child', 3, 'also_friends', '{"id": 6, "name": "Flo"}');
-SELECT * FROM child_friends ORDER BY from_child, to_child;
+SELECT * FROM childs_friends ORDER BY from_child, to_child;
 
 -- the accessors and views from both sides
 SELECT f.id, f.name FROM child c, LATERAL friends(c) f WHERE c.id = 3 ORDER BY f.id;
@@ -271,23 +271,23 @@ SELECT * FROM child__also_friends ORDER BY source_pk, id;
 SELECT ormar.remove('child', 3, 'also_friends', 6);
 SELECT ormar.remove('child', 3, 'also_friends', 6);
 SELECT ormar.clear('child', 1, 'also_friends');
-SELECT * FROM child_friends ORDER BY from_child, to_child;
+SELECT * FROM childs_friends ORDER BY from_child, to_child;
 SELECT ormar.clear('child', 3, 'friends');
-SELECT * FROM child_friends ORDER BY from_child, to_child;
+SELECT * FROM childs_friends ORDER BY from_child, to_child;
 
 -- a child can be its own friend; that link is one row
 SELECT ormar.add('child', 4, 'friends', 4);
 SELECT ormar.add('child', 4, 'also_friends', 4);
 SELECT * FROM ormar.related('child', 4, 'also_friends');
-SELECT count(*) FROM child_friends WHERE from_child = 4 AND to_child = 4;
+SELECT count(*) FROM childs_friends WHERE from_child = 4 AND to_child = 4;
 
 -- deleting a child deletes its links in both directions (ON DELETE CASCADE)
 DELETE FROM child WHERE id = 4;
-SELECT * FROM child_friends ORDER BY from_child, to_child;
+SELECT * FROM childs_friends ORDER BY from_child, to_child;
 
 -- self many-to-many in the function form, with default reverse name
 SELECT ormar.many_to_many('person', 'mentors', 'person', related_name => 'mentees');
-SELECT sp_cols('person_mentors');
+SELECT sp_cols('persons_mentors');
 SELECT name, direction, through, through_column, through_reverse_column
   FROM sp_rels('person') WHERE kind = 'many_to_many';
 
@@ -325,8 +325,8 @@ SELECT * FROM sp_cons('review');
 SELECT * FROM sp_cons('article');
 SELECT * FROM sp_idx('review');
 SELECT * FROM sp_idx('article');
-SELECT to_regclass('sp.review_labels') AS review_labels, to_regclass('sp.article_labels') AS article_labels,
-       to_regclass('sp.article_tags') AS article_tags;
+SELECT to_regclass('sp.reviews_labels') AS reviews_labels, to_regclass('sp.articles_labels') AS articles_labels,
+       to_regclass('sp.articles_tags') AS articles_tags;
 SELECT * FROM sp_generated('reviewer', 'reviews', 'writer', 'articles', 'labels', 'tags',
                            'tagged_articles', 'critic__reviews', 'critic__articles',
                            'review__labels', 'article__labels', 'label__reviews');
@@ -374,8 +374,8 @@ SELECT * FROM sp_generated('reviewer', 'reviews', 'writer', 'articles', 'critic_
 -- relations to it; the through columns take label's key type (text)
 SELECT ormar.register_model('label');
 SELECT * FROM sp_rels('label');
-SELECT sp_cols('review_labels'), sp_cols('article_labels'), sp_cols('article_tags');
-SELECT * FROM sp_cons('review_labels');
+SELECT sp_cols('reviews_labels'), sp_cols('articles_labels'), sp_cols('articles_tags');
+SELECT * FROM sp_cons('reviews_labels');
 SELECT * FROM sp_generated('labels', 'reviews', 'articles', 'tags', 'tagged_articles',
                            'review__labels', 'label__reviews', 'article__labels',
                            'label__articles', 'article__tags', 'label__tagged_articles');
@@ -409,7 +409,7 @@ ALTER TABLE sender_draft RENAME TO sender;
 SELECT name, status FROM sp_rels('memo');
 SELECT ormar.update_forward_refs('memo');
 SELECT * FROM sp_rels('memo', 'sender');
-SELECT sp_cols('memo'), sp_cols('memo_copied');
+SELECT sp_cols('memo'), sp_cols('memos_copied');
 
 -- update_forward_refs is atomic: with one relation resolvable and one not,
 -- it fails with 55000 listing the latter and builds nothing
@@ -500,7 +500,7 @@ SELECT * FROM ormar.define_models($${
         "students": {"type": "ManyToMany", "to": "student", "related_name": "teachers"}
     }
 }$$) ORDER BY define_models::text;
-SELECT sp_cols('student'), sp_cols('teacher'), sp_cols('teacher_students');
+SELECT sp_cols('student'), sp_cols('teacher'), sp_cols('teachers_students');
 SELECT * FROM sp_rels('student', 'teacher');
 SELECT * FROM sp_cons('student');
 
@@ -533,7 +533,7 @@ SELECT * FROM ormar.define_models($${
         "name":  {"type": "Text"}
     }
 }$$) ORDER BY define_models::text;
-SELECT sp_cols('pupil'), sp_cols('tutor_pupils');
+SELECT sp_cols('pupil'), sp_cols('tutors_pupils');
 SELECT name, direction, target, status FROM sp_rels('tutor', 'pupil');
 
 -- an unresolved reference fails the whole call with 55000 and leaves nothing
@@ -547,7 +547,7 @@ SELECT sp_try($$SELECT * FROM ormar.define_models('{
                "rooms": {"type": "ManyToMany", "to": "room"}}
 }')$$);
 SELECT to_regclass('sp.school') AS school, to_regclass('sp.class') AS class,
-       to_regclass('sp.class_rooms') AS class_rooms;
+       to_regclass('sp.classs_rooms') AS classs_rooms;
 SELECT count(*) AS models FROM ormar.model;
 SELECT count(*) AS relations FROM ormar.relation;
 SELECT count(*) FROM pg_proc WHERE pronamespace = 'sp'::regnamespace AND proname IN ('head', 'school', 'classs', 'rooms');
@@ -557,7 +557,7 @@ SELECT count(*) FROM pg_proc WHERE pronamespace = 'sp'::regnamespace AND proname
 -------------------------------------------------------------------------------
 -- an org chart of five levels (ids chosen so that key order differs from
 -- insertion order)
-TRUNCATE person, person_mentors;
+TRUNCATE person, persons_mentors;
 INSERT INTO person (id, name, supervisor) VALUES
     (1, 'ceo', NULL),
     (3, 'vp-b', 1), (2, 'vp-a', 1),
@@ -611,7 +611,7 @@ SELECT depth, node->>'name' AS name FROM ormar.traverse('category', 7, 'parent')
 -- smallest depth (1 -> 2 -> 3 -> 4 and 1 -> 4; a diamond 1 -> 5/6 -> 7)
 INSERT INTO person (id, name) VALUES (20, 'g1'), (21, 'g2'), (22, 'g3'), (23, 'g4'),
     (24, 'g5'), (25, 'g6'), (26, 'g7');
-INSERT INTO person_mentors (from_person, to_person) VALUES
+INSERT INTO persons_mentors (from_person, to_person) VALUES
     (20, 21), (21, 22), (22, 23), (20, 23), (20, 24), (20, 25), (24, 26), (25, 26), (26, 20);
 SELECT depth, node->>'id' AS id FROM ormar.traverse('person', 20, 'mentors');
 SELECT depth, node->>'id' AS id FROM ormar.traverse('person', 20, 'mentors', 1);
@@ -619,7 +619,7 @@ SELECT depth, node->>'id' AS id FROM ormar.traverse('person', 20, 'mentors', 1);
 SELECT depth, node->>'id' AS id FROM ormar.traverse('person', 23, 'mentees');
 -- the child friendship graph, both directions, around a cycle
 -- (1 -> 2 -> 3 -> 5 -> 1)
-INSERT INTO child_friends (from_child, to_child) VALUES (2, 3), (3, 5), (5, 1);
+INSERT INTO childs_friends (from_child, to_child) VALUES (2, 3), (3, 5), (5, 1);
 SELECT depth, node->>'name' AS name FROM ormar.traverse('child', 2, 'friends');
 SELECT depth, node->>'name' AS name FROM ormar.traverse('child', 5, 'also_friends');
 
@@ -655,7 +655,7 @@ SELECT count(*), max(depth), min(node->>'id') FROM ormar.traverse('tree', 100000
 -- last level; 59 nodes reachable from the first). Each node is visited once,
 -- so this is quick.
 INSERT INTO child (id, name) SELECT i, 'l' || i FROM generate_series(100, 159) i;
-INSERT INTO child_friends (from_child, to_child)
+INSERT INTO childs_friends (from_child, to_child)
 SELECT a, b FROM generate_series(100, 157) a, generate_series(100, 159) b
  WHERE (b - 100) / 2 = (a - 100) / 2 + 1;
 SET statement_timeout = '5s';
@@ -724,7 +724,7 @@ SELECT * FROM sp_idx('game');
 -- the data stays: game's columns and values, the through table and its rows
 SELECT sp_cols('game');
 SELECT id, liked_by, not_liked_by FROM game ORDER BY id;
-SELECT count(*) FROM child_friends;
+SELECT count(*) FROM childs_friends;
 
 -- the model and its relations can be declared again over the kept data
 SELECT ormar.register_model('child');

@@ -58,10 +58,17 @@ ormar_index_name(const char *table, const char *column)
 	return ormar_shorten(psprintf("%s_%s_idx", table, column));
 }
 
+/*
+ * Default through table of many-to-many NAME declared on TABLE:
+ * <table>s_<name> (posts_categories), as in ormar's own example.  Never
+ * <table>_<name>: post_categories next to the lookup view post__categories
+ * folds to the same camelCase name in GraphQL and TypeScript introspection
+ * tools.
+ */
 char *
 ormar_through_table_name(const char *table, const char *name)
 {
-	return ormar_shorten(psprintf("%s_%s", table, name));
+	return ormar_shorten(psprintf("%ss_%s", table, name));
 }
 
 char *

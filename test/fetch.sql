@@ -54,10 +54,10 @@ INSERT INTO department (id, name) VALUES (1, 'Science'), (2, 'Humanities'), (3, 
 INSERT INTO course (id, name, department) VALUES
     (1, 'Math', 1), (2, 'Physics', 1), (3, 'History', 2), (4, 'Latin', NULL);
 INSERT INTO student (id, name) VALUES (1, 'Ann'), (2, 'Bob');
-INSERT INTO course_students (course, student) VALUES (1, 2), (1, 1), (3, 2);
+INSERT INTO courses_students (course, student) VALUES (1, 2), (1, 1), (3, 2);
 INSERT INTO post (id, title) VALUES (1, 'Hello');
 INSERT INTO category (id, name) VALUES (1, 'News'), (2, 'Tech');
-INSERT INTO post_categories (post, category, sort_order) VALUES (1, 2, 1), (1, 1, 2);
+INSERT INTO posts_categories (post, category, sort_order) VALUES (1, 2, 1), (1, 1, 2);
 INSERT INTO employee (id, name, supervisor) VALUES (1, 'Boss', NULL), (2, 'Mid', 1), (3, 'Low', 2);
 INSERT INTO person (id, name) VALUES (1, 'Pat'), (2, 'Quinn');
 INSERT INTO passport (id, number, person) VALUES (10, 'X-1', 1);

@@ -34,37 +34,37 @@ DO $setup$ BEGIN PERFORM ormar.define_model('post', '{"id": {"type": "Integer", 
 -- through tables
 ---------------------------------------------------------------------------
 SELECT has_table('public', 'posts_categories', 'through model posts_categories exists');
-SELECT has_table('auto', 'post_categories', 'without through, post_categories is created');
+SELECT has_table('auto', 'posts_categories', 'without through, posts_categories is created');
 
 SELECT col_type_is('public', 'posts_categories', 'post', 'integer', 'posts_categories.post is integer');
 SELECT col_type_is('public', 'posts_categories', 'category', 'integer', 'posts_categories.category is integer');
 SELECT col_not_null('public', 'posts_categories', 'post', 'posts_categories.post is NOT NULL');
 SELECT col_not_null('public', 'posts_categories', 'category', 'posts_categories.category is NOT NULL');
-SELECT col_type_is('auto', 'post_categories', 'sort_order', 'integer', 'through field sort_order is an integer column');
+SELECT col_type_is('auto', 'posts_categories', 'sort_order', 'integer', 'through field sort_order is an integer column');
 
 SELECT fk_ok('public', 'posts_categories', 'post', 'public', 'post', 'id',
              'posts_categories.post references post(id)');
 SELECT fk_ok('public', 'posts_categories', 'category', 'public', 'category', 'id',
              'posts_categories.category references category(id)');
-SELECT fk_ok('auto', 'post_categories', 'post', 'auto', 'post', 'id',
-             'auto.post_categories.post references auto.post(id)');
-SELECT fk_ok('auto', 'post_categories', 'category', 'auto', 'category', 'id',
-             'auto.post_categories.category references auto.category(id)');
+SELECT fk_ok('auto', 'posts_categories', 'post', 'auto', 'post', 'id',
+             'auto.posts_categories.post references auto.post(id)');
+SELECT fk_ok('auto', 'posts_categories', 'category', 'auto', 'category', 'id',
+             'auto.posts_categories.category references auto.category(id)');
 
 SELECT is((SELECT array_agg(confdeltype::text || confupdtype::text ORDER BY conname)
              FROM pg_constraint WHERE conrelid = 'posts_categories'::regclass AND contype = 'f'),
           ARRAY['cc', 'cc'], 'both link foreign keys are ON DELETE CASCADE ON UPDATE CASCADE');
 SELECT is((SELECT array_agg(confdeltype::text || confupdtype::text ORDER BY conname)
-             FROM pg_constraint WHERE conrelid = 'auto.post_categories'::regclass AND contype = 'f'),
+             FROM pg_constraint WHERE conrelid = 'auto.posts_categories'::regclass AND contype = 'f'),
           ARRAY['cc', 'cc'], 'auto-created through table: both links cascade');
 
 SELECT has_index('public', 'posts_categories', 'posts_categories_category_post_idx',
                  ARRAY['category', 'post'], 'reversed pair (category, post) is indexed');
-SELECT has_index('auto', 'post_categories', 'post_categories_category_post_idx',
+SELECT has_index('auto', 'posts_categories', 'posts_categories_category_post_idx',
                  ARRAY['category', 'post'], 'auto: reversed pair (category, post) is indexed');
 
-SELECT has_pk('auto', 'post_categories', 'auto-created through table has a primary key');
-SELECT col_is_pk('auto', 'post_categories', ARRAY['post', 'category'],
+SELECT has_pk('auto', 'posts_categories', 'auto-created through table has a primary key');
+SELECT col_is_pk('auto', 'posts_categories', ARRAY['post', 'category'],
                  'the pair (post, category) is the primary key of the auto-created through table');
 SELECT col_is_pk('public', 'posts_categories', 'id', 'the through model keeps its own key');
 SELECT col_is_unique('public', 'posts_categories', ARRAY['post', 'category'],
@@ -158,7 +158,7 @@ SELECT results_eq($$SELECT * FROM ormar.related('auto.post', 1, 'categories')$$,
                   'related carries the through values');
 SELECT is(ormar.update_through('auto.post', 1, 'categories', 1, '{"sort_order": 7}'), true,
           'update_through changes one link');
-SELECT results_eq($$SELECT category, sort_order FROM auto.post_categories ORDER BY category$$,
+SELECT results_eq($$SELECT category, sort_order FROM auto.posts_categories ORDER BY category$$,
                   $$VALUES (1, 7), (2, 1)$$, 'only that link changed');
 SELECT throws_ok($$SELECT ormar.update_through('post', 1, 'categories', 1, '{"x": 1}')$$, '22023', NULL,
                  'update_through with a key that is not a through column is refused');

@@ -67,12 +67,12 @@ SELECT ormar.define_model('child', $${
     "name":    {"type": "Text"},
     "friends": {"type": "ManyToMany", "to": "child", "related_name": "also_friends"}
 }$$) \g /dev/null
-SELECT has_table('child_friends', 'through table child_friends exists');
-SELECT columns_are('child_friends', ARRAY['from_child', 'to_child'],
-                   'child_friends has from_child and to_child');
-SELECT col_is_pk('child_friends', ARRAY['from_child', 'to_child'], 'the pair is the primary key');
-SELECT fk_ok('child_friends', 'from_child', 'child', 'id');
-SELECT fk_ok('child_friends', 'to_child', 'child', 'id');
+SELECT has_table('childs_friends', 'through table childs_friends exists');
+SELECT columns_are('childs_friends', ARRAY['from_child', 'to_child'],
+                   'childs_friends has from_child and to_child');
+SELECT col_is_pk('childs_friends', ARRAY['from_child', 'to_child'], 'the pair is the primary key');
+SELECT fk_ok('childs_friends', 'from_child', 'child', 'id');
+SELECT fk_ok('childs_friends', 'to_child', 'child', 'id');
 SELECT function_returns('friends', ARRAY['child'], 'setof child', 'friends(child) returns setof child');
 SELECT function_returns('also_friends', ARRAY['child'], 'setof child',
                         'also_friends(child) returns setof child');
@@ -82,7 +82,7 @@ SELECT is(ormar.add('child', 1, 'friends', 2), true, 'Ann adds Ben as a friend')
 SELECT results_eq($$SELECT r->>'name' FROM ormar.related('child', 2, 'also_friends') r$$,
                   ARRAY['Ann'], 'Ann shows up in Ben''s also_friends');
 SELECT is(ormar.add('child', 2, 'also_friends', 1), false, 'the same pair from the other side is not added');
-SELECT is((SELECT count(*) FROM child_friends), 1::bigint, 'the pair is stored once');
+SELECT is((SELECT count(*) FROM childs_friends), 1::bigint, 'the pair is stored once');
 
 -------------------------------------------------------------------------------
 -- Pending relations
@@ -93,7 +93,7 @@ SELECT ormar.many_to_many('review', 'labels', 'label', related_name => 'reviews'
 INSERT INTO review VALUES (1);
 
 SELECT hasnt_column('review', 'reviewer', 'a pending foreign key has no column');
-SELECT hasnt_table('review_labels', 'a pending many-to-many has no through table');
+SELECT hasnt_table('reviews_labels', 'a pending many-to-many has no through table');
 SELECT hasnt_function('reviewer', 'a pending relation has no accessor');
 SELECT results_eq(
     $$SELECT name, status, target IS NULL, target_name COLLATE "default" FROM ormar.relations
@@ -119,7 +119,7 @@ SELECT has_view('critic__reviews', 'the reverse view was built with the target')
 
 CREATE TABLE label (code text PRIMARY KEY);
 SELECT ormar.register_model('label') \g /dev/null
-SELECT col_type_is('review_labels', 'label', 'text', 'registering label built the through table');
+SELECT col_type_is('reviews_labels', 'label', 'text', 'registering label built the through table');
 SELECT is((SELECT count(*) FROM ormar.relations WHERE status = 'pending'), 0::bigint,
           'nothing is pending any more');
 SELECT is(ormar.update_forward_refs('review'), 0, 'update_forward_refs: nothing left to build');
@@ -143,7 +143,7 @@ SELECT lives_ok($$SELECT * FROM ormar.define_models('{
                 "students": {"type": "ManyToMany", "to": "student", "related_name": "teachers"}}
 }')$$, 'define_models with mutual references');
 SELECT fk_ok('student', 'primary_teacher', 'teacher', 'id');
-SELECT fk_ok('teacher_students', 'student', 'student', 'id');
+SELECT fk_ok('teachers_students', 'student', 'student', 'id');
 SELECT throws_ok($$SELECT * FROM ormar.define_models('{
     "school": {"id": {"type": "Integer", "primary_key": true},
                "head": {"type": "ForeignKey", "to": "principal"}}
