@@ -90,7 +90,7 @@ SELECT results_eq($$SELECT r ->> 'name' FROM ormar.related('lc.city', 2, 'shops'
 -- dropping relations between Citus tables
 SELECT lives_ok($$SELECT ormar.drop_relation('lc.shop', 'brands', drop_data => true)$$,
     'drop a many-to-many with its distributed through table');
-SELECT is((SELECT count(*)::int FROM pg_class WHERE relname = 'shop_brands' AND relnamespace = 'lc'::regnamespace), 0,
+SELECT is((SELECT count(*)::int FROM pg_class WHERE relname = 'shops_brands' AND relnamespace = 'lc'::regnamespace), 0,
     '... the through table is gone');
 SELECT lives_ok($$SELECT ormar.drop_relation('lc.shop', 'city')$$, 'drop a foreign key distributed -> reference');
 SELECT * FROM finish();
