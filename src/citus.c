@@ -133,6 +133,16 @@ ormar_citus_table(Oid relid)
 	return ct.kind != CITUS_NONE;
 }
 
+/* Is RELID a Citus reference table? */
+bool
+ormar_citus_reference_table(Oid relid)
+{
+	CitusTable	ct;
+
+	citus_table(relid, &ct);
+	return ct.kind == CITUS_REFERENCE;
+}
+
 static const char *
 kind_text(CitusKind kind)
 {

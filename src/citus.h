@@ -13,6 +13,7 @@
 
 extern bool ormar_citus_present(void);
 extern bool ormar_citus_table(Oid relid);
+extern bool ormar_citus_reference_table(Oid relid);
 extern void ormar_create_table(const char *sql, Oid nsp);
 extern bool ormar_citus_internal_ddl(Node *parsetree);
 extern void ormar_citus_check_relation(OrmarRel *rel, OrmarModel *m, OrmarModel *t);

@@ -355,8 +355,36 @@ ormar_fetch_many(PG_FUNCTION_ARGS)
 		arr = PointerGetDatum(construct_array(keys, nkeys, m.pk_type, klen, kbyval, kalign));
 	}
 
-	ormar_exec(sql, 1, &arraytype, &arr, NULL, true, 0);
-	ormar_rows_to_result(rsinfo);
+	if (ormar_citus_reference_table(m.relid) &&
+		ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(2)), ARR_DIMS(PG_GETARG_ARRAYTYPE_P(2))) > 0)
+	{
+		/*
+		 * Citus cannot run the one-statement form over a reference table
+		 * (its includes are correlated subqueries next to a reference
+		 * table): run fetch's statement once per key instead.
+		 */
+		ArrayType  *keys = DatumGetArrayTypeP(arr);
+		Datum	   *elems;
+		bool	   *enulls;
+		int			n;
+		int16		klen;
+		bool		kbyval;
+		char		kalign;
+
+		sql = fetch_statement(fcinfo, 2, m.relid, false, &m);
+		get_typlenbyvalalign(m.pk_type, &klen, &kbyval, &kalign);
+		deconstruct_array(keys, m.pk_type, klen, kbyval, kalign, &elems, &enulls, &n);
+		for (int i = 0; i < n; i++)
+		{
+			ormar_exec(sql, 1, &m.pk_type, &elems[i], NULL, true, 1);
+			ormar_rows_to_result(rsinfo);
+		}
+	}
+	else
+	{
+		ormar_exec(sql, 1, &arraytype, &arr, NULL, true, 0);
+		ormar_rows_to_result(rsinfo);
+	}
 	SPI_finish();
 	return (Datum) 0;
 }

@@ -3,7 +3,7 @@
 -- views and fetch on reference and distributed tables.
 \set QUIET on
 SET client_min_messages = warning;
-SELECT plan(86);
+SELECT plan(87);
 SET client_min_messages = error;
 -- Citus sends a query on a distributed table to the workers whole, pgTAP's
 -- call included: run such queries on their own and compare their results.
@@ -127,6 +127,10 @@ SELECT results_eq($$SELECT f::text FROM ormar.fetch_many('rb.course', ARRAY[3, 1
     'fetch_many of distributed rows, in the order of the keys');
 SELECT results_eq($$SELECT f ->> 'name' FROM ormar.fetch_many('rb.department', ARRAY[2, 1]) f$$,
     ARRAY['physics', 'math'], 'fetch_many of reference rows');
+SELECT results_eq($$SELECT f::text FROM ormar.fetch_many('rb.department', ARRAY[2, 99, 1], '{courses}') f$$,
+    ARRAY['{"id": 2, "name": "physics", "courses": [{"id": 2, "title": "mechanics", "department": 2}, {"id": 3, "title": "optics", "department": 2}]}',
+          '{"id": 1, "name": "math", "courses": [{"id": 1, "title": "algebra", "department": 1}]}'],
+    'fetch_many of reference rows with a to-many include of a distributed table (one fetch per key)');
 SELECT is(ormar.fetch('rb.course', 99), NULL, 'fetch of a missing key is NULL');
 
 -- routed to one shard when the key is the distribution column
