@@ -20,7 +20,8 @@ OBJS = \
 	src/events.o \
 	src/eager.o \
 	src/diagram.o \
-	src/citus.o
+	src/citus.o \
+	src/distribute.o
 
 EXTENSION = ormar_pg
 DATA = ormar_pg--0.1.0.sql ormar_pg--0.2.0.sql ormar_pg--0.1.0--0.2.0.sql

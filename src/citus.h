@@ -22,4 +22,37 @@ extern const char *ormar_citus_link_actions(Oid through, const char *column);
 extern int	ormar_citus_local_ddl_begin(void);
 extern void ormar_citus_local_ddl_end(int nestlevel);
 
+
+/* Shared by citus.c and distribute.c */
+/* What Citus makes of a table. */
+typedef enum CitusKind
+{
+	CITUS_NONE,					/* a plain PostgreSQL table */
+	CITUS_REFERENCE,			/* copied to every node */
+	CITUS_HASH,					/* hash-distributed by a column */
+	CITUS_SINGLE_SHARD,			/* no distribution column (tenant tables) */
+	CITUS_LOCAL					/* a Citus local table */
+} CitusKind;
+
+typedef struct CitusTable
+{
+	CitusKind	kind;
+	char	   *column;			/* distribution column of a CITUS_HASH table */
+	int32		colocation;		/* colocation group (0: none) */
+} CitusTable;
+
+extern void ormar_citus_query(const char *sql, int nargs, Oid *argtypes, Datum *values);
+extern void ormar_citus_kind_of(Oid relid, CitusTable *ct);
+extern const char *ormar_citus_kind_text(CitusKind kind);
+extern void ormar_citus_refuse(const char *msg, const char *detail, const char *hint);
+extern const char *ormar_citus_distribute_call(const char *table);
+extern void ormar_citus_check_fk(const char *what, OrmarModel *m, CitusTable *mc,
+								 const char *column, bool one_to_one, const char *ondelete,
+								 const char *onupdate, OrmarModel *t, CitusTable *tc);
+extern void ormar_citus_check_m2m(const char *what, OrmarModel *m, CitusTable *mc,
+								  OrmarModel *t, CitusTable *tc, Oid through);
+extern void ormar_citus_sequential(void);
+extern void ormar_citus_distribute_through(Oid through, Oid m, const char *mcol,
+										   Oid t, const char *tcol);
+
 #endif

@@ -3,7 +3,7 @@
 -- views and fetch on reference and distributed tables.
 \set QUIET on
 SET client_min_messages = warning;
-SELECT plan(87);
+SELECT plan(88);
 SET client_min_messages = error;
 -- Citus sends a query on a distributed table to the workers whole, pgTAP's
 -- call included: run such queries on their own and compare their results.
@@ -194,6 +194,9 @@ SELECT is(pg_temp.err($$SELECT ormar.foreign_key('rb.course', 'prereq', 'course'
 SELECT is(pg_temp.err($$SELECT ormar.foreign_key('rb.section', 'course')$$),
     '0A000 | relation "section.course" would connect distributed tables "section" and "course" other than by their co-located distribution columns | Citus allows a foreign key between distributed tables only from the distribution column of one to the distribution column of the other, with both tables co-located. | Distribute "section" by "course" co-located with "course", or make "course" a reference table.',
     'foreign key between distributed tables not on their distribution columns: refused');
+SELECT is(pg_temp.err($$SELECT ormar.foreign_key('rb.course', 'flagship_tag', 'tag', one_to_one => true)$$),
+    '0A000 | relation "course.flagship_tag" is one-to-one on distributed table "course" by a column other than its distribution column | Every primary key or unique index of a distributed table must include its distribution column, and a one-to-one relation needs a unique index on its own column. | Declare it without one_to_one, or on a reference table.',
+    'one-to-one from a distributed table on another column: refused');
 SELECT is(pg_temp.err($$SELECT ormar.many_to_many('rb.course', 'sections', 'section')$$),
     '0A000 | relation "course.sections" links two distributed tables | The through table can be distributed by only one side''s column, and Citus allows a foreign key to the other distributed side only on that side''s distribution column. | Make "section" a reference table, or put the models in a distributed schema.',
     'many-to-many with both sides distributed: refused');
@@ -201,7 +204,7 @@ SELECT is(pg_temp.err($$SELECT ormar.many_to_many('rb.course', 'related_courses'
     '0A000 | relation "course.related_courses" links two distributed tables | A self-referencing many-to-many on a distributed table needs a through table distributed by both of its columns, which Citus cannot do. | Make "course" a reference table, or put the models in a distributed schema.',
     'self-referencing many-to-many on a distributed table: refused');
 SELECT is((SELECT count(*)::int FROM pg_attribute WHERE attrelid IN ('rb.department'::regclass, 'rb.note'::regclass, 'rb.course'::regclass, 'rb.section'::regclass)
-           AND attname IN ('flagship', 'course', 'category', 'prereq') AND NOT attisdropped), 0,
+           AND attname IN ('flagship', 'course', 'category', 'prereq', 'flagship_tag') AND NOT attisdropped), 0,
     'none of the refused declarations added a column');
 SELECT is((SELECT count(*)::int FROM ormar.relations WHERE model::text LIKE 'rb.%'
            AND name IN ('flagship', 'course', 'category', 'prereq', 'sections', 'related_courses')

@@ -1,0 +1,543 @@
+/*-------------------------------------------------------------------------
+ * distribute.c
+ *	  ormar.distribute (row-based sharding with Citus, DESIGN §9): make a
+ *	  model a reference table or a distributed table, with its auto-created
+ *	  through tables, following Citus's rules (citus.c) and refusing what
+ *	  Citus cannot do before anything changes.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "catalog.h"
+#include "citus.h"
+#include "keys.h"
+#include "naming.h"
+#include "ormar_pg.h"
+#include "relation.h"
+#include "spi_util.h"
+
+PG_FUNCTION_INFO_V1(ormar_distribute);
+
+/* Name of a single-column foreign key of RELID on COLUMN referencing TARGET, or NULL. */
+static char *
+fk_constraint_on(Oid relid, const char *column, Oid target)
+{
+	Oid			argtypes[3] = {OIDOID, TEXTOID, OIDOID};
+	Datum		values[3];
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = CStringGetTextDatum(column);
+	values[2] = ObjectIdGetDatum(target);
+	ormar_citus_query("SELECT c.conname::pg_catalog.text FROM pg_catalog.pg_constraint c"
+				" JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid"
+				" AND a.attnum OPERATOR(pg_catalog.=) c.conkey[1]"
+				" WHERE c.conrelid OPERATOR(pg_catalog.=) $1 AND c.contype OPERATOR(pg_catalog.=) 'f'"
+				" AND pg_catalog.array_length(c.conkey, 1) OPERATOR(pg_catalog.=) 1"
+				" AND c.confrelid OPERATOR(pg_catalog.=) $3"
+				" AND a.attname::pg_catalog.text OPERATOR(pg_catalog.=) $2"
+				" ORDER BY 1 LIMIT 1",
+				3, argtypes, values);
+	return SPI_processed > 0 ? ormar_getstring(0, 1) : NULL;
+}
+
+/* A foreign key to restore (or to create again with other actions). */
+typedef struct LinkFk
+{
+	Oid			relid;
+	char	   *name;
+	char	   *column;
+	Oid			target;
+	const char *actions;		/* NULL: through link (ormar_citus_link_actions) */
+} LinkFk;
+
+static void
+drop_constraint(Oid relid, const char *name)
+{
+	ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", ormar_qualified_rel(relid),
+					   quote_identifier(name)));
+}
+
+static void
+add_fk(LinkFk *fk)
+{
+	OrmarModel	t;
+	const char *actions = fk->actions ? fk->actions :
+		ormar_citus_link_actions(fk->relid, fk->column);
+
+	ormar_model_info(fk->target, &t);
+	ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
+					   ormar_qualified_rel(fk->relid), quote_identifier(fk->name),
+					   quote_identifier(fk->column), t.qualified, quote_identifier(t.pk_name),
+					   actions));
+}
+
+static char *
+fk_actions_sql(OrmarRel *rel)
+{
+	return psprintf("%s%s%s%s", rel->ondelete ? " ON DELETE " : "", rel->ondelete ? rel->ondelete : "",
+					rel->onupdate ? " ON UPDATE " : "", rel->onupdate ? rel->onupdate : "");
+}
+
+/* A unique index of RELID that does not include COLUMN, or NULL. */
+static char *
+unique_index_without(Oid relid, const char *column)
+{
+	Oid			argtypes[2] = {OIDOID, TEXTOID};
+	Datum		values[2];
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = CStringGetTextDatum(column);
+	ormar_citus_query("SELECT c.relname::pg_catalog.text FROM pg_catalog.pg_index i"
+				" JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
+				" WHERE i.indrelid OPERATOR(pg_catalog.=) $1 AND i.indisunique"
+				" AND NOT (SELECT a.attnum FROM pg_catalog.pg_attribute a"
+				" WHERE a.attrelid OPERATOR(pg_catalog.=) $1"
+				" AND a.attname::pg_catalog.text OPERATOR(pg_catalog.=) $2)"
+				" OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[])"
+				" ORDER BY 1 LIMIT 1",
+				2, argtypes, values);
+	return SPI_processed > 0 ? ormar_getstring(0, 1) : NULL;
+}
+
+/*
+ * Identity column of RELID that Citus cannot distribute (an integer or
+ * smallint identity: Citus needs bigint for identity columns), or NULL.
+ */
+static char *
+narrow_identity(Oid relid)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+	ormar_citus_query("SELECT a.attname::pg_catalog.text FROM pg_catalog.pg_attribute a"
+				" WHERE a.attrelid OPERATOR(pg_catalog.=) $1 AND a.attnum OPERATOR(pg_catalog.>) 0"
+				" AND NOT a.attisdropped AND a.attidentity OPERATOR(pg_catalog.<>) ''"
+				" AND a.atttypid OPERATOR(pg_catalog.<>) 'pg_catalog.int8'::pg_catalog.regtype"
+				" ORDER BY a.attnum LIMIT 1",
+				1, argtypes, values);
+	return SPI_processed > 0 ? ormar_getstring(0, 1) : NULL;
+}
+
+/*
+ * Replace identity column COLUMN of RELID by an owned sequence of the
+ * column's type, continuing where the identity stopped: keys keep being
+ * generated, and Citus can distribute a table with a sequence default
+ * (it cannot with an integer identity column).
+ */
+static void
+identity_to_sequence(Oid relid, const char *column)
+{
+	Oid			argtypes[2] = {TEXTOID, TEXTOID};
+	Datum		values[2];
+	char	   *table = ormar_qualified_rel(relid);
+	char	   *schema = get_namespace_name(get_rel_namespace(relid));
+	char	   *seqname = ormar_shorten(psprintf("%s_%s_seq", get_rel_name(relid), column));
+	char	   *seq = quote_qualified_identifier(schema, seqname);
+	char	   *type;
+	int64		next = 1;
+	AttrNumber	attnum = get_attnum(relid, column);
+	Oid			typid;
+	int32		typmod;
+	Oid			coll;
+
+	get_atttypetypmodcoll(relid, attnum, &typid, &typmod, &coll);
+	type = format_type_be_qualified(typid);
+	values[0] = CStringGetTextDatum(table);
+	values[1] = CStringGetTextDatum(column);
+	ormar_citus_query("SELECT pg_catalog.pg_get_serial_sequence($1, $2)", 2, argtypes, values);
+	if (SPI_processed > 0 && ormar_getstring(0, 1) != NULL)
+	{
+		char	   *old = ormar_getstring(0, 1);
+
+		ormar_exec(psprintf("SELECT CASE WHEN is_called THEN last_value OPERATOR(pg_catalog.+) 1"
+							" ELSE last_value END FROM %s", old),
+				   0, NULL, NULL, NULL, true, 1);
+		if (SPI_processed > 0)
+		{
+			bool		isnull;
+			Datum		d = ormar_getdatum(0, 1, &isnull);
+
+			if (!isnull)
+				next = DatumGetInt64(d);
+		}
+	}
+	ormar_ddl(psprintf("ALTER TABLE %s ALTER COLUMN %s DROP IDENTITY", table, quote_identifier(column)));
+	ormar_ddl(psprintf("CREATE SEQUENCE %s AS %s START WITH " INT64_FORMAT " OWNED BY %s.%s",
+					   seq, type, next, table, quote_identifier(column)));
+	ormar_ddl(psprintf("ALTER TABLE %s ALTER COLUMN %s SET DEFAULT pg_catalog.nextval(%s::pg_catalog.regclass)",
+					   table, quote_identifier(column), quote_literal_cstr(seq)));
+	ereport(NOTICE,
+			(errmsg("identity column \"%s\" of \"%s\" now takes its values from sequence %s",
+					column, get_rel_name(relid), seq),
+			 errdetail("Citus cannot distribute a table with an identity column that is not bigint.")));
+}
+
+/* The other side of many-to-many REL seen from MODEL, and the through columns. */
+static void
+m2m_sides(OrmarRel *rel, Oid model, Oid *other, const char **selfcol, const char **othercol)
+{
+	if (rel->model == model)
+	{
+		*other = rel->target;
+		*selfcol = rel->through_column;
+		*othercol = rel->through_reverse_column;
+	}
+	else
+	{
+		*other = rel->model;
+		*selfcol = rel->through_reverse_column;
+		*othercol = rel->through_column;
+	}
+}
+
+static void
+regenerate_cb(void *arg)
+{
+	OrmarRel   *rel = arg;
+
+	rel = ormar_get_relation(rel->model, rel->name);
+	if (rel)
+		ormar_refresh_relation(rel);
+}
+
+static Datum
+distribute_impl(FunctionCallInfo fcinfo)
+{
+	Oid			relid;
+	char	   *column = NULL;
+	Oid			colocate = InvalidOid;
+	OrmarModel	m;
+	CitusTable	mc;
+	CitusTable	want;
+	List	   *out;
+	List	   *in;
+	List	   *suspend = NIL;	/* LinkFk: local tables' keys to drop */
+	List	   *restore = NIL;	/* LinkFk: keys to (re)create after */
+	List	   *throughs = NIL;	/* OrmarRel: through tables to distribute */
+	ListCell   *lc;
+	char	   *identity;
+
+	ormar_require_arg(fcinfo, 0, "model");
+	relid = PG_GETARG_OID(0);
+	if (!PG_ARGISNULL(1))
+		column = pstrdup(NameStr(*PG_GETARG_NAME(1)));
+	if (!PG_ARGISNULL(2))
+		colocate = PG_GETARG_OID(2);
+	ormar_require_model(relid);
+	ormar_check_owner(relid);
+	ormar_model_info(relid, &m);
+
+	if (!ormar_citus_present())
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the citus extension is not installed in this database"),
+				 errhint("Run CREATE EXTENSION citus first.")));
+	{
+		char	   *um,
+				   *un;
+
+		if (ormar_through_of(relid, &um, &un))
+			ormar_citus_refuse(psprintf("model \"%s\" is the through table of relation \"%s.%s\"", m.name, um, un),
+				   "A through table is distributed together with the model that is its hash-distributed side, or made a reference table with its two sides.",
+				   psprintf("Distribute \"%s\" and its target instead.", um));
+	}
+	if (column == NULL && OidIsValid(colocate))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("colocate_with needs a distribution column"),
+				 errdetail("A reference table is copied to every node and is co-located with nothing.")));
+
+	ormar_citus_kind_of(relid, &mc);
+	want.kind = column ? CITUS_HASH : CITUS_REFERENCE;
+	want.column = column;
+	want.colocation = 0;
+	if (mc.kind != CITUS_NONE)
+	{
+		if (mc.kind == want.kind &&
+			(column == NULL || strcmp(column, mc.column) == 0))
+		{
+			ereport(NOTICE,
+					(errmsg("model \"%s\" is already %s", m.name, ormar_citus_kind_text(mc.kind))));
+			PG_RETURN_VOID();
+		}
+		ormar_citus_refuse(psprintf("model \"%s\" is already %s", m.name, ormar_citus_kind_text(mc.kind)),
+			   "ormar.distribute converts a local table; Citus changes an existing Citus table only with its own functions.",
+			   psprintf("Use Citus's undistribute_table('%s') first, or alter_distributed_table().", m.name));
+	}
+
+	if (column)
+	{
+		AttrNumber	attnum = get_attnum(relid, column);
+		char	   *idx;
+
+		if (attnum == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s\" of model \"%s\" does not exist", column, m.name)));
+		idx = unique_index_without(relid, column);
+		if (idx)
+			ormar_citus_refuse(psprintf("model \"%s\" cannot be distributed by column \"%s\"", m.name, column),
+				   psprintf("Every primary key or unique constraint of a distributed table must include the distribution column, and index \"%s\" does not.", idx),
+				   psprintf("Distribute \"%s\" by its key \"%s\", or make it a reference table.", m.name, m.pk_name));
+		if (OidIsValid(colocate))
+		{
+			CitusTable	cc;
+
+			ormar_citus_kind_of(colocate, &cc);
+			if (cc.kind != CITUS_HASH)
+				ormar_citus_refuse(psprintf("cannot co-locate \"%s\" with \"%s\"", m.name, get_rel_name(colocate)),
+					   psprintf("Citus co-locates only distributed tables, and \"%s\" is %s.",
+								get_rel_name(colocate), ormar_citus_kind_text(cc.kind)),
+					   psprintf("Distribute \"%s\" first.", get_rel_name(colocate)));
+			want.colocation = cc.colocation;
+		}
+	}
+
+	/* 1. every check, before anything changes */
+	out = ormar_relations_from(relid);
+	in = ormar_relations_to(relid);
+	foreach(lc, out)
+	{
+		OrmarRel   *rel = lfirst(lc);
+		OrmarModel	t;
+		CitusTable	tc;
+		char	   *what;
+
+		if (!OidIsValid(rel->target) || rel->kind != ORMAR_FOREIGN_KEY)
+			continue;
+		what = psprintf("relation \"%s.%s\"", m.name, rel->name);
+		ormar_model_info(rel->target, &t);
+		if (rel->target == relid)
+			tc = want;
+		else
+			ormar_citus_kind_of(rel->target, &tc);
+		if (want.kind == CITUS_HASH && tc.kind == CITUS_HASH && !OidIsValid(colocate) &&
+			rel->target != relid)
+			want.colocation = tc.colocation;	/* co-located with its target */
+		ormar_citus_check_fk(what, &m, &want, rel->column_name, rel->one_to_one, rel->ondelete,
+				 rel->onupdate, &t, &tc);
+		if (want.kind == CITUS_HASH && tc.kind == CITUS_HASH && !OidIsValid(colocate))
+			colocate = rel->target;
+		if (rel->constraint_name &&
+			!OidIsValid(get_relation_constraint_oid(relid, rel->constraint_name, true)))
+		{
+			LinkFk	   *fk = palloc0(sizeof(LinkFk));
+
+			fk->relid = relid;
+			fk->name = rel->constraint_name;
+			fk->column = rel->column_name;
+			fk->target = rel->target;
+			fk->actions = fk_actions_sql(rel);
+			restore = lappend(restore, fk);
+		}
+	}
+	foreach(lc, in)
+	{
+		OrmarRel   *rel = lfirst(lc);
+		OrmarModel	src;
+		CitusTable	sc;
+		char	   *con;
+
+		if (rel->kind != ORMAR_FOREIGN_KEY || rel->model == relid)
+			continue;
+		ormar_model_info(rel->model, &src);
+		ormar_citus_kind_of(rel->model, &sc);
+		if (sc.kind != CITUS_NONE)
+			continue;			/* a Citus table referencing a local one: cannot exist */
+		if (want.kind == CITUS_HASH)
+			ormar_citus_refuse(psprintf("local model \"%s\" references \"%s\" (relation \"%s.%s\")",
+							src.name, m.name, src.name, rel->name),
+				   "Citus does not allow a foreign key from a local table to a distributed table.",
+				   psprintf("Make \"%s\" a reference table instead, or drop relation \"%s.%s\" first.",
+							m.name, src.name, rel->name));
+		con = fk_constraint_on(rel->model, rel->column_name, relid);
+		if (con)
+		{
+			LinkFk	   *fk = palloc0(sizeof(LinkFk));
+
+			fk->relid = rel->model;
+			fk->name = con;
+			suspend = lappend(suspend, fk);
+			ereport(NOTICE,
+					(errmsg("foreign key \"%s\" of local model \"%s\" is suspended until \"%s\" is distributed",
+							con, src.name, src.name),
+					 errdetail("Citus would turn a local table referencing a reference table into a Citus local table."),
+					 errhint("Run %s to restore it.", ormar_citus_distribute_call(src.name))));
+		}
+	}
+	foreach(lc, list_concat(list_copy(out), in))
+	{
+		OrmarRel   *rel = lfirst(lc);
+		Oid			other;
+		const char *selfcol,
+				   *othercol;
+		OrmarModel	o;
+		CitusTable	oc,
+					thc;
+		char	   *what;
+		CitusTable *mside,
+				   *tside;
+
+		if (rel->kind != ORMAR_MANY_TO_MANY || !OidIsValid(rel->target) ||
+			!OidIsValid(rel->through))
+			continue;
+		if (list_member_ptr(throughs, rel))
+			continue;
+		m2m_sides(rel, relid, &other, &selfcol, &othercol);
+		ormar_model_info(other, &o);
+		if (other == relid)
+			oc = want;
+		else
+			ormar_citus_kind_of(other, &oc);
+		ormar_citus_kind_of(rel->through, &thc);
+		what = psprintf("relation \"%s.%s\"", get_rel_name(rel->model), rel->name);
+		if (thc.kind != CITUS_NONE)
+			continue;
+		if (oc.kind == CITUS_NONE)
+		{
+			if (want.kind == CITUS_HASH)
+				ormar_citus_refuse(psprintf("%s would link distributed table \"%s\" and local table \"%s\"",
+								what, m.name, o.name),
+					   "The through table is distributed by the distributed side's column, and Citus allows its foreign key to the other side only when that side is a reference table.",
+					   psprintf("Make \"%s\" a reference table first: %s.", o.name, ormar_citus_distribute_call(o.name)));
+			/* reference side first: the through table waits for the other side */
+			{
+				char	   *con = fk_constraint_on(rel->through, selfcol, relid);
+
+				if (con)
+				{
+					LinkFk	   *fk = palloc0(sizeof(LinkFk));
+
+					fk->relid = rel->through;
+					fk->name = con;
+					suspend = lappend(suspend, fk);
+					ereport(NOTICE,
+							(errmsg("foreign key \"%s\" of through table \"%s\" is suspended until \"%s\" is distributed",
+									con, get_rel_name(rel->through), o.name),
+							 errdetail("Citus would turn a local table referencing a reference table into a Citus local table."),
+							 errhint("Run %s to restore it.", ormar_citus_distribute_call(o.name))));
+				}
+			}
+			continue;
+		}
+		mside = rel->model == relid ? &want : &oc;
+		tside = rel->model == relid ? &oc : &want;
+		{
+			OrmarModel	rm,
+						rt;
+
+			ormar_model_info(rel->model, &rm);
+			ormar_model_info(rel->target, &rt);
+			ormar_citus_check_m2m(what, &rm, mside, &rt, tside, rel->through);
+		}
+		throughs = lappend(throughs, rel);
+	}
+	identity = narrow_identity(relid);
+
+	/* 2. the changes */
+	ormar_citus_sequential();
+	foreach(lc, suspend)
+	{
+		LinkFk	   *fk = lfirst(lc);
+
+		drop_constraint(fk->relid, fk->name);
+	}
+	if (identity)
+		identity_to_sequence(relid, identity);
+	{
+		Oid			argtypes[3] = {OIDOID, TEXTOID, TEXTOID};
+		Datum		values[3];
+
+		values[0] = ObjectIdGetDatum(relid);
+		if (column == NULL)
+			ormar_citus_query("SELECT pg_catalog.create_reference_table($1::pg_catalog.regclass)",
+						1, argtypes, values);
+		else
+		{
+			values[1] = CStringGetTextDatum(column);
+			values[2] = CStringGetTextDatum(OidIsValid(colocate) && colocate != relid ?
+											ormar_qualified_rel(colocate) : "default");
+			ormar_citus_query("SELECT pg_catalog.create_distributed_table($1::pg_catalog.regclass, $2,"
+						" colocate_with => $3)",
+						3, argtypes, values);
+		}
+	}
+	foreach(lc, throughs)
+	{
+		OrmarRel   *rel = lfirst(lc);
+		char	   *c1 = fk_constraint_on(rel->through, rel->through_column, rel->model);
+		char	   *c2 = fk_constraint_on(rel->through, rel->through_reverse_column, rel->target);
+		OrmarModel	rm,
+					rt;
+
+		ormar_model_info(rel->model, &rm);
+		ormar_model_info(rel->target, &rt);
+		/* the link keys are made again: their ON UPDATE action may have to go */
+		if (c1)
+			drop_constraint(rel->through, c1);
+		if (c2)
+			drop_constraint(rel->through, c2);
+		ormar_citus_distribute_through(rel->through, rel->model, rel->through_column,
+						   rel->target, rel->through_reverse_column);
+		{
+			LinkFk	   *fk1 = palloc0(sizeof(LinkFk));
+			LinkFk	   *fk2 = palloc0(sizeof(LinkFk));
+
+			fk1->relid = fk2->relid = rel->through;
+			fk1->name = c1 ? c1 : ormar_fk_constraint_name(rel->through_name, rm.name, rm.pk_name,
+														   rel->through_column);
+			fk1->column = rel->through_column;
+			fk1->target = rel->model;
+			fk2->name = c2 ? c2 : ormar_fk_constraint_name(rel->through_name, rt.name, rt.pk_name,
+														   rel->through_reverse_column);
+			fk2->column = rel->through_reverse_column;
+			fk2->target = rel->target;
+			restore = lappend(restore, fk1);
+			if (rel->model != rel->target || strcmp(fk1->name, fk2->name) != 0)
+				restore = lappend(restore, fk2);
+		}
+	}
+	foreach(lc, restore)
+		add_fk(lfirst(lc));
+
+	/* 3. generated objects again, now that Citus can send them to every node */
+	{
+		List	   *all = ormar_relations_touching(relid);
+
+		foreach(lc, all)
+		{
+			OrmarRel   *rel = lfirst(lc);
+			char	   *reason;
+
+			if (!OidIsValid(rel->target))
+				continue;
+			if (!ormar_try_as(ormar_relation_role(rel), regenerate_cb, rel, &reason))
+				ereport(WARNING,
+						(errmsg("could not regenerate the objects of relation \"%s.%s\"",
+								get_rel_name(rel->model), rel->name),
+						 errdetail("%s", reason)));
+		}
+	}
+	/* relations waiting for this model as a Citus table (refused while it was local) */
+	ormar_resolve_pending(relid);
+	PG_RETURN_VOID();
+}
+
+/*
+ * ormar.distribute(model, distribution_column, colocate_with): make a model
+ * a reference table (no column) or a distributed table, with its
+ * auto-created through tables, following Citus's rules.
+ */
+Datum
+ormar_distribute(PG_FUNCTION_ARGS)
+{
+	return ormar_run_ddl_api(distribute_impl, fcinfo);
+}
