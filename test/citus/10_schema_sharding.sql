@@ -2,7 +2,7 @@
 -- is a tenant table of that schema, and every relation kind works there.
 \set QUIET on
 SET client_min_messages = warning;
-SELECT plan(42);
+SELECT plan(43);
 -- Citus sends a query on a tenant table to its worker whole, pgTAP's call
 -- included: run such queries on their own and compare their text results.
 SET client_min_messages = error;
@@ -116,6 +116,9 @@ SELECT is((SELECT p.colocationid FROM pg_dist_partition p WHERE p.logicalrelid =
     (SELECT colocationid FROM pg_dist_schema WHERE schemaid = 'uni'::regnamespace),
     'its through table is a tenant table too');
 SELECT ok(ormar.add('uni.department', 1, 'tutors', 3), 'and works');
+
+SELECT throws_ok($$SELECT ormar.distribute('uni.department')$$, '0A000',
+    'model "department" is already a single-shard (tenant) table', 'distribute of a tenant model: 0A000');
 
 -- events: column changes and renames of tenant models
 ALTER TABLE uni.course ADD COLUMN credits integer DEFAULT 5;

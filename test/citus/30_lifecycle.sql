@@ -4,7 +4,7 @@
 -- changes of reference tables.
 \set QUIET on
 SET client_min_messages = warning;
-SELECT plan(26);
+SELECT plan(31);
 SET client_min_messages = error;
 CREATE FUNCTION pg_temp.q(sql text) RETURNS text LANGUAGE plpgsql AS
 $$DECLARE r text; BEGIN EXECUTE sql INTO r; RETURN r; END$$;
@@ -93,4 +93,12 @@ SELECT lives_ok($$SELECT ormar.drop_relation('lc.shop', 'brands', drop_data => t
 SELECT is((SELECT count(*)::int FROM pg_class WHERE relname = 'shops_brands' AND relnamespace = 'lc'::regnamespace), 0,
     '... the through table is gone');
 SELECT lives_ok($$SELECT ormar.drop_relation('lc.shop', 'city')$$, 'drop a foreign key distributed -> reference');
+
+-- dropping Citus models
+SELECT lives_ok($$DROP TABLE lc.region CASCADE$$, 'DROP TABLE ... CASCADE of a reference model with a self-reference');
+SELECT is((SELECT count(*)::int FROM ormar.relations WHERE model::text = 'lc.region' OR target::text = 'lc.region'), 0,
+    '... its relations are forgotten');
+SELECT is((SELECT count(*)::int FROM ormar.models WHERE name = 'region' AND schema = 'lc'), 0, '... and the model');
+SELECT lives_ok($$SELECT ormar.drop_model('lc.product', cascade => true)$$, 'drop_model of a distributed model');
+SELECT is(pg_temp.kind('lc.product'), 'distributed:id', '... the table stays, distributed');
 SELECT * FROM finish();

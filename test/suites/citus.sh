@@ -39,6 +39,11 @@ if [ "${1:-}" = --setup ]; then
         echo "citus suite: $shared/build.sh not found and Citus not installed; the suite will be skipped"
         exit 0
     fi
+    # build.sh patches the source with python3, which a brand-new machine may lack
+    if ! command -v python3 >/dev/null 2>&1; then
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q && apt-get install -y -q python3-minimal || exit 1
+    fi
     exec bash "$shared/build.sh"
 fi
 
