@@ -474,6 +474,24 @@ ormar_citus_check_relation(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 
 			if (OidIsValid(nsp))
 				through = get_relname_relid(rel->through_name, nsp);
+			/*
+			 * A new through table linking a tenant table becomes a tenant
+			 * table only in that tenant's schema.
+			 */
+			if (!OidIsValid(through) &&
+				((mc.kind == CITUS_SINGLE_SHARD && tc.kind == CITUS_REFERENCE &&
+				  nsp != get_rel_namespace(m->relid)) ||
+				 (tc.kind == CITUS_SINGLE_SHARD && mc.kind == CITUS_REFERENCE &&
+				  nsp != get_rel_namespace(t->relid))))
+			{
+				OrmarModel *tenant = mc.kind == CITUS_SINGLE_SHARD ? m : t;
+
+				ormar_citus_refuse(psprintf("%s would create its through table \"%s\" outside distributed schema \"%s\"",
+											what, rel->through_name, tenant->schema),
+								   "Citus allows foreign keys to a tenant table only from tables of its own distributed schema.",
+								   psprintf("Give the relation a through table in schema \"%s\" (through => '%s.%s'), or declare it on \"%s\".",
+											tenant->schema, tenant->schema, rel->through_name, tenant->name));
+			}
 		}
 		ormar_citus_check_m2m(what, m, &mc, t, &tc, through);
 	}

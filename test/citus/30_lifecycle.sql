@@ -4,7 +4,7 @@
 -- changes of reference tables.
 \set QUIET on
 SET client_min_messages = warning;
-SELECT plan(31);
+SELECT plan(38);
 SET client_min_messages = error;
 CREATE FUNCTION pg_temp.q(sql text) RETURNS text LANGUAGE plpgsql AS
 $$DECLARE r text; BEGIN EXECUTE sql INTO r; RETURN r; END$$;
@@ -101,4 +101,19 @@ SELECT is((SELECT count(*)::int FROM ormar.relations WHERE model::text = 'lc.reg
 SELECT is((SELECT count(*)::int FROM ormar.models WHERE name = 'region' AND schema = 'lc'), 0, '... and the model');
 SELECT lives_ok($$SELECT ormar.drop_model('lc.product', cascade => true)$$, 'drop_model of a distributed model');
 SELECT is(pg_temp.kind('lc.product'), 'distributed:id', '... the table stays, distributed');
+
+-- many-to-many between a tenant table (uni, 10_schema_sharding.sql) and a
+-- reference table (rb, 20_row_sharding.sql)
+SELECT lives_ok($$SELECT ormar.many_to_many('uni.student', 'topics', 'rb.category', related_name => 'learners')$$,
+    'many-to-many tenant -> reference');
+SELECT is(pg_temp.kind((SELECT through FROM ormar.relations WHERE model = 'uni.student'::regclass AND name = 'topics')),
+    'single shard', '... its through table is a tenant table of uni');
+SELECT ok(ormar.add('uni.student', 1, 'topics', 2), '... and links');
+SELECT is(ormar.fetch('rb.category', 2, '{learners}') -> 'learners' -> 0 ->> 'name', 'ann', 'fetch from the reference side');
+SELECT is(pg_temp.err($$SELECT ormar.many_to_many('rb.category', 'pupils', 'uni.student', related_name => 'pupil_of')$$),
+    '0A000 | relation "category.pupils" would create its through table "categorys_pupils" outside distributed schema "uni" | Citus allows foreign keys to a tenant table only from tables of its own distributed schema. | Give the relation a through table in schema "uni" (through => ''uni.categorys_pupils''), or declare it on "student".',
+    'from the reference side, a through table outside the tenant schema: refused');
+SELECT lives_ok($$SELECT ormar.many_to_many('rb.category', 'pupils', 'uni.student', through => 'uni.category_pupils', related_name => 'pupil_of')$$,
+    '... with a through table in the tenant schema it works');
+SELECT ok(ormar.add('rb.category', 1, 'pupils', 2), '... and links');
 SELECT * FROM finish();
