@@ -226,12 +226,19 @@ ormar_citus_internal_ddl(Node *parsetree)
 			size_t		len = strlen(rs->relation->relname);
 			const char *p = rs->newname + len + 1;
 
+			/*
+			 * "<name>_<shard id>", shard ids coming from Citus's sequence
+			 * pg_dist_shardid_seq, which starts at 102008: a user's rename
+			 * to "course_2024" is still followed.
+			 */
 			if (strncmp(rs->newname, rs->relation->relname, len) == 0 &&
-				rs->newname[len] == '_' && *p != '\0')
+				rs->newname[len] == '_' && *p != '\0' && strlen(p) <= 19)
 			{
+				const char *digits = p;
+
 				while (isdigit((unsigned char) *p))
 					p++;
-				if (*p == '\0')
+				if (*p == '\0' && strtoull(digits, NULL, 10) >= 102008)
 					return true;
 			}
 		}

@@ -4,7 +4,7 @@
 -- changes of reference tables.
 \set QUIET on
 SET client_min_messages = warning;
-SELECT plan(38);
+SELECT plan(42);
 SET client_min_messages = error;
 CREATE FUNCTION pg_temp.q(sql text) RETURNS text LANGUAGE plpgsql AS
 $$DECLARE r text; BEGIN EXECUTE sql INTO r; RETURN r; END$$;
@@ -116,4 +116,27 @@ SELECT is(pg_temp.err($$SELECT ormar.many_to_many('rb.category', 'pupils', 'uni.
 SELECT lives_ok($$SELECT ormar.many_to_many('rb.category', 'pupils', 'uni.student', through => 'uni.category_pupils', related_name => 'pupil_of')$$,
     '... with a through table in the tenant schema it works');
 SELECT ok(ormar.add('rb.category', 1, 'pupils', 2), '... and links');
+
+-- DDL from Citus's own connections (application_name "citus_internal ...",
+-- as on a worker receiving shard DDL) is left alone by the event triggers
+SELECT ormar.define_model('a', '{"id": {"type": "Integer", "primary_key": true}}', 'lc');
+SELECT ormar.define_model('b', '{"id": {"type": "Integer", "primary_key": true}, "a": {"type": "ForeignKey", "to": "a"}}', 'lc');
+SET application_name = 'citus_internal gpid=10000000001';
+ALTER TABLE lc.b RENAME COLUMN a TO a_id;
+RESET application_name;
+SELECT is((SELECT column_name::text FROM ormar.relations WHERE model = 'lc.b'::regclass AND name = 'a'), 'a',
+    'a rename run by a Citus internal connection is not followed');
+SET application_name = 'citus_internal gpid=10000000001';
+ALTER TABLE lc.b RENAME COLUMN a_id TO a;
+RESET application_name;
+ALTER TABLE lc.b RENAME COLUMN a TO a_ref;
+SELECT is((SELECT column_name::text FROM ormar.relations WHERE model = 'lc.b'::regclass AND name = 'a'), 'a_ref',
+    'the same rename by a user is followed');
+ALTER TABLE lc.b RENAME TO b_2024;
+SELECT is((SELECT count(*)::int FROM ormar.relations WHERE model = 'lc.a'::regclass AND name = 'bs'
+           AND pg_get_functiondef(accessor) LIKE '%lc.b_2024%'), 1,
+    'a user''s rename to "<name>_<number>" is followed: the reverse accessor reads lc.b_2024');
+INSERT INTO lc.a VALUES (1);
+INSERT INTO lc.b_2024 VALUES (5, 1);
+SELECT results_eq($$SELECT c.id FROM lc.a a, lc.bs(a) c$$, ARRAY[5], '... and works');
 SELECT * FROM finish();
