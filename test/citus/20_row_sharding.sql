@@ -3,7 +3,7 @@
 -- views and fetch on reference and distributed tables.
 \set QUIET on
 SET client_min_messages = warning;
-SELECT plan(88);
+SELECT plan(89);
 SET client_min_messages = error;
 -- Citus sends a query on a distributed table to the workers whole, pgTAP's
 -- call included: run such queries on their own and compare their results.
@@ -247,4 +247,8 @@ SELECT is((SELECT count(*)::int FROM ormar.relations WHERE pg_catalog.relation_i
     'no relation points at a shard');
 SELECT is((SELECT string_agg(result, ',') FROM run_command_on_workers($$SELECT count(*) FROM ormar.relation$$)), '0,0',
     'the workers'' event triggers recorded nothing for the shards Citus created there');
+SELECT is((SELECT string_agg(result, ',') FROM run_command_on_workers(
+    $$SELECT (SELECT count(*) FROM pg_catalog.pg_views WHERE schemaname = 'rb')
+           + (SELECT count(*) FROM pg_catalog.pg_proc WHERE pronamespace = 'rb'::regnamespace)$$)), '0,0',
+    'accessors and views live on the coordinator only: no copies on the workers to go stale');
 SELECT * FROM finish();
