@@ -125,6 +125,7 @@ ormar_citus_reference_table(Oid relid)
 	return ct.kind == CITUS_REFERENCE;
 }
 
+/* What a kind of table is called in messages. */
 const char *
 ormar_citus_kind_text(CitusKind kind)
 {
@@ -271,6 +272,7 @@ ormar_citus_local_ddl_begin(void)
 	return level;
 }
 
+/* End what ormar_citus_local_ddl_begin began (propagation as it was). */
 void
 ormar_citus_local_ddl_end(int nestlevel)
 {
@@ -294,6 +296,7 @@ ormar_citus_sequential(void)
 
 /* ---------------------------------------------------------------- rules */
 
+/* 0A000 with Citus's rule as DETAIL and what to do instead as HINT. */
 void
 ormar_citus_refuse(const char *msg, const char *detail, const char *hint)
 {
@@ -304,6 +307,7 @@ ormar_citus_refuse(const char *msg, const char *detail, const char *hint)
 			 errhint("%s", hint)));
 }
 
+/* "SELECT ormar.distribute('table')", for hints. */
 const char *
 ormar_citus_distribute_call(const char *table)
 {
@@ -545,6 +549,11 @@ ormar_citus_distribute_through(Oid through, Oid m, const char *mcol, Oid t, cons
 	}
 }
 
+/*
+ * Called by ormar_ddl_through once the through table of REL has its link
+ * columns and key, before its foreign keys: with Citus, make it a Citus
+ * table like its sides.
+ */
 void
 ormar_citus_prepare_through(OrmarRel *rel, Oid through, OrmarModel *m, OrmarModel *t)
 {

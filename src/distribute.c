@@ -58,6 +58,7 @@ typedef struct LinkFk
 	const char *actions;		/* NULL: through link (ormar_citus_link_actions) */
 } LinkFk;
 
+/* Drop constraint NAME of RELID (a suspended key, or a link key made again). */
 static void
 drop_constraint(Oid relid, const char *name)
 {
@@ -65,6 +66,10 @@ drop_constraint(Oid relid, const char *name)
 					   quote_identifier(name)));
 }
 
+/*
+ * Create foreign key FK, alone in its ALTER TABLE (Citus wants ADD
+ * CONSTRAINT alone); a through link gets the actions its table allows.
+ */
 static void
 add_fk(LinkFk *fk)
 {
@@ -79,6 +84,7 @@ add_fk(LinkFk *fk)
 					   actions));
 }
 
+/* " ON DELETE ... ON UPDATE ..." of foreign key REL as recorded. */
 static char *
 fk_actions_sql(OrmarRel *rel)
 {
@@ -198,6 +204,7 @@ m2m_sides(OrmarRel *rel, Oid model, Oid *other, const char **selfcol, const char
 	}
 }
 
+/* ormar_try_as callback: regenerate the objects of a relation (as their owner). */
 static void
 regenerate_cb(void *arg)
 {
@@ -208,6 +215,15 @@ regenerate_cb(void *arg)
 		ormar_refresh_relation(rel);
 }
 
+/*
+ * ormar.distribute: (1) every check against Citus's rules, over the model's
+ * foreign keys both ways and its many-to-manys, before anything changes;
+ * (2) suspend the keys of local tables that would make Citus create Citus
+ * local tables, turn a narrow identity into a sequence, let Citus convert
+ * the model and its through tables, create the keys again (restoring ones
+ * suspended earlier); (3) regenerate the accessors and views and build the
+ * pending relations that waited for this model as a Citus table.
+ */
 static Datum
 distribute_impl(FunctionCallInfo fcinfo)
 {
