@@ -4,7 +4,7 @@
 -- changes of reference tables.
 \set QUIET on
 SET client_min_messages = warning;
-SELECT plan(42);
+SELECT plan(45);
 SET client_min_messages = error;
 CREATE FUNCTION pg_temp.q(sql text) RETURNS text LANGUAGE plpgsql AS
 $$DECLARE r text; BEGIN EXECUTE sql INTO r; RETURN r; END$$;
@@ -104,6 +104,10 @@ SELECT is(pg_temp.kind('lc.product'), 'distributed:id', '... the table stays, di
 
 -- many-to-many between a tenant table (uni, 10_schema_sharding.sql) and a
 -- reference table (rb, 20_row_sharding.sql)
+SELECT lives_ok($$SELECT ormar.foreign_key('uni.student', 'favourite', 'rb.category', related_name => 'fans')$$,
+    'foreign key tenant -> reference');
+SELECT ok(ormar.add('uni.student', 2, 'favourite', 1), '... and set');
+SELECT is(ormar.fetch('rb.category', 1, '{fans}') -> 'fans' -> 0 ->> 'name', 'bob', 'fetch of the reverse side from the reference table');
 SELECT lives_ok($$SELECT ormar.many_to_many('uni.student', 'topics', 'rb.category', related_name => 'learners')$$,
     'many-to-many tenant -> reference');
 SELECT is(pg_temp.kind((SELECT through FROM ormar.relations WHERE model = 'uni.student'::regclass AND name = 'topics')),
