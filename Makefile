@@ -21,7 +21,9 @@ OBJS = \
 	src/eager.o \
 	src/diagram.o \
 	src/citus.o \
-	src/distribute.o
+	src/distribute.o \
+	src/adopt.o \
+	src/schema.o
 
 EXTENSION = ormar_pg
 DATA = ormar_pg--0.1.0.sql ormar_pg--0.2.0.sql ormar_pg--0.1.0--0.2.0.sql
@@ -30,6 +32,7 @@ PGFILEDESC = "ormar_pg - ormar relation model in PostgreSQL"
 REGRESS = models foreign_keys accessors proxies errors many_to_many self_pending dump_restore fetch security packaging
 REGRESS += search_path
 REGRESS += diagram
+REGRESS += adopt register_schema
 REGRESS_OPTS = --inputdir=. --outputdir=results
 ISOLATION = concurrent_add add_vs_clear declare_declare cache_invalidation declare_vs_proxy
 ISOLATION_OPTS = --inputdir=. --outputdir=results

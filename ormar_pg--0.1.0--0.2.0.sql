@@ -7,7 +7,13 @@
 -- The role that declared a relation: a pending relation is built as that role,
 -- and regenerated objects keep it as their owner.  Existing relations take the
 -- owner of their accessor, or else of their model.
-ALTER TABLE ormar.relation ADD COLUMN declared_by regrole;
+-- (adopted, see below, is added by the same statement: the event triggers of the
+-- running library read every catalog column after each ALTER TABLE of it)
+ALTER TABLE ormar.relation ADD COLUMN declared_by regrole,
+    ADD COLUMN adopted text[] NOT NULL DEFAULT '{}'
+    CHECK (adopted OPERATOR(pg_catalog.<@) ARRAY['constraint', 'index',
+           'through_key', 'through_constraint',
+           'through_reverse_constraint']::text[]);
 UPDATE ormar.relation r SET declared_by = COALESCE(
     (SELECT p.proowner FROM pg_catalog.pg_proc p WHERE p.oid = r.accessor::pg_catalog.oid),
     (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = r.model::pg_catalog.oid));
@@ -122,3 +128,14 @@ RETURNS void
 AS 'MODULE_PATHNAME', 'ormar_distribute' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION ormar.distribute(regclass, name, regclass) IS
     'with Citus: make a model a reference table (no column) or a table distributed by distribution_column, with its auto-created through tables';
+
+-- Adoption (DESIGN §4): which existing constraints and indexes a relation took
+-- over instead of generating them (column added above, next to declared_by).
+-- Relations of 0.1.0 generated everything.
+COMMENT ON COLUMN ormar.relation.adopted IS 'existing objects the relation took over instead of generating them (constraint, index, through_key, through_constraint, through_reverse_constraint); drop_relation leaves them unless drop_data';
+
+CREATE FUNCTION ormar.register_schema(schema name DEFAULT NULL)
+RETURNS TABLE(model regclass, relation text, kind text, target regclass, action text)
+AS 'MODULE_PATHNAME', 'ormar_register_schema' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.register_schema(name) IS
+    'take over an existing schema (default: current_schema()): tables become models, foreign keys and junction tables relations that adopt their constraints and indexes; one report row per model and relation';

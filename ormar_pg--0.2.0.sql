@@ -45,6 +45,12 @@ CREATE TABLE ormar.relation (
     lookup_view             regclass,
     reverse_lookup_view     regclass,
     declared_by             regrole NOT NULL,  -- builds a pending relation, owns generated objects
+    -- existing objects the relation took over instead of generating them (DESIGN §4);
+    -- drop_relation leaves them in place unless drop_data
+    adopted                 text[] NOT NULL DEFAULT '{}'
+                            CHECK (adopted OPERATOR(pg_catalog.<@) ARRAY['constraint', 'index',
+                                   'through_key', 'through_constraint',
+                                   'through_reverse_constraint']::text[]),
     PRIMARY KEY (model, name),
     CHECK ((kind = 'foreign_key') = (column_name IS NOT NULL))
 );
@@ -146,6 +152,12 @@ RETURNS regclass
 AS 'MODULE_PATHNAME', 'ormar_register_model' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION ormar.register_model(regclass) IS
     'adopt an existing table with a single-column primary key as a model';
+
+CREATE FUNCTION ormar.register_schema(schema name DEFAULT NULL)
+RETURNS TABLE(model regclass, relation text, kind text, target regclass, action text)
+AS 'MODULE_PATHNAME', 'ormar_register_schema' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.register_schema(name) IS
+    'take over an existing schema (default: current_schema()): tables become models, foreign keys and junction tables relations that adopt their constraints and indexes; one report row per model and relation';
 
 CREATE FUNCTION ormar.drop_model(model regclass, "cascade" boolean DEFAULT false)
 RETURNS void
@@ -333,6 +345,7 @@ COMMENT ON COLUMN ormar.relation.reverse_accessor IS 'generated reverse accessor
 COMMENT ON COLUMN ormar.relation.lookup_view IS 'generated forward lookup view (many-to-many only)';
 COMMENT ON COLUMN ormar.relation.reverse_lookup_view IS 'generated reverse lookup view';
 COMMENT ON COLUMN ormar.relation.declared_by IS 'role that declared the relation: builds it when pending, owns its generated objects';
+COMMENT ON COLUMN ormar.relation.adopted IS 'existing objects the relation took over instead of generating them (constraint, index, through_key, through_constraint, through_reverse_constraint); drop_relation leaves them unless drop_data';
 
 COMMENT ON COLUMN ormar.models.model IS 'the model''s table';
 COMMENT ON COLUMN ormar.models.schema IS 'schema of the table';

@@ -63,7 +63,8 @@ enum
 	Anum_relation_lookup_view,
 	Anum_relation_reverse_lookup_view,
 	Anum_relation_declared_by,
-	Natts_relation = Anum_relation_declared_by
+	Anum_relation_adopted,
+	Natts_relation = Anum_relation_adopted
 };
 
 #define REL_COLUMNS \
@@ -71,7 +72,8 @@ enum
 	"skip_reverse, nullable, one_to_one, ondelete, onupdate, column_name, " \
 	"constraint_name, index_name, through, through_schema, through_name, " \
 	"through_column, through_reverse_column, through_fields, through_created, " \
-	"accessor, reverse_accessor, lookup_view, reverse_lookup_view, declared_by"
+	"accessor, reverse_accessor, lookup_view, reverse_lookup_view, declared_by, " \
+	"adopted"
 #define REL_NCOLUMNS Natts_relation
 
 /* Writes of the catalog by this backend (see cache.c). */
@@ -89,6 +91,52 @@ ormar_catalog_changed(void)
 	CacheInvalidateRelcacheByRelid(get_relname_relid("relation",
 													 get_namespace_oid("ormar", false)));
 	ormar_catalog_writes++;
+}
+
+/* The lower-case names of the ORMAR_ADOPTED_* flags, in bit order. */
+static const char *const adopted_names[] = {
+	"constraint", "index", "through_key", "through_constraint",
+	"through_reverse_constraint"
+};
+
+#define N_ADOPTED lengthof(adopted_names)
+
+/* ORMAR_ADOPTED_* flags as the text[] stored in ormar.relation.adopted. */
+Datum
+ormar_adopted_to_array(int adopted)
+{
+	Datum		elems[N_ADOPTED];
+	int			n = 0;
+
+	for (int i = 0; i < (int) N_ADOPTED; i++)
+		if (adopted & (1 << i))
+			elems[n++] = CStringGetTextDatum(adopted_names[i]);
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/* The ORMAR_ADOPTED_* flags of a stored text[] (unknown names are ignored). */
+int
+ormar_adopted_from_array(Datum array)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			result = 0;
+
+	deconstruct_array(DatumGetArrayTypeP(array), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		char	   *s;
+
+		if (nulls[i])
+			continue;
+		s = TextDatumGetCString(elems[i]);
+		for (int f = 0; f < (int) N_ADOPTED; f++)
+			if (strcmp(s, adopted_names[f]) == 0)
+				result |= 1 << f;
+	}
+	return result;
 }
 
 const char *
@@ -241,6 +289,12 @@ rel_from_row(uint64 row)
 	rel->lookup_view = ormar_getoid(row, Anum_relation_lookup_view);
 	rel->reverse_lookup_view = ormar_getoid(row, Anum_relation_reverse_lookup_view);
 	rel->declared_by = ormar_getoid(row, Anum_relation_declared_by);
+	{
+		bool		isnull;
+		Datum		adopted = ormar_getdatum(row, Anum_relation_adopted, &isnull);
+
+		rel->adopted = isnull ? 0 : ormar_adopted_from_array(adopted);
+	}
 	return rel;
 }
 
@@ -423,13 +477,14 @@ ormar_store_relation(OrmarRel *rel)
 	SETCOL(lookup_view, REGCLASSOID, oid_or_null(rel->lookup_view, NULLCOL(lookup_view)));
 	SETCOL(reverse_lookup_view, REGCLASSOID, oid_or_null(rel->reverse_lookup_view, NULLCOL(reverse_lookup_view)));
 	SETCOL(declared_by, REGROLEOID, ObjectIdGetDatum(rel->declared_by));
+	SETCOL(adopted, TEXTARRAYOID, ormar_adopted_to_array(rel->adopted));
 #undef SETCOL
 #undef NULLCOL
 
 	ormar_as_catalog_owner(&save_user, &save_sec);
 	ormar_exec("INSERT INTO ormar.relation (" REL_COLUMNS ") VALUES "
 			   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-			   " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)"
+			   " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)"
 			   " ON CONFLICT (model, name) DO UPDATE SET"
 			   " kind = EXCLUDED.kind, target = EXCLUDED.target,"
 			   " target_schema = EXCLUDED.target_schema, target_name = EXCLUDED.target_name,"
@@ -446,7 +501,7 @@ ormar_store_relation(OrmarRel *rel)
 			   " accessor = EXCLUDED.accessor, reverse_accessor = EXCLUDED.reverse_accessor,"
 			   " lookup_view = EXCLUDED.lookup_view,"
 			   " reverse_lookup_view = EXCLUDED.reverse_lookup_view,"
-			   " declared_by = EXCLUDED.declared_by",
+			   " declared_by = EXCLUDED.declared_by, adopted = EXCLUDED.adopted",
 			   REL_NCOLUMNS, argtypes, v, n, false, 0);
 	ormar_restore_user(save_user, save_sec);
 	ormar_catalog_changed();

@@ -29,6 +29,17 @@ typedef struct OrmarModel
 	Oid			pk_collation;
 } OrmarModel;
 
+/*
+ * Existing objects a relation took over instead of generating them (column
+ * ormar.relation.adopted, a text[] of the lower-case names); drop_relation
+ * leaves them in place unless drop_data.
+ */
+#define ORMAR_ADOPTED_CONSTRAINT	0x01	/* foreign key: constraint_name */
+#define ORMAR_ADOPTED_INDEX			0x02	/* index_name (fk column / reversed through pair) */
+#define ORMAR_ADOPTED_THROUGH_KEY	0x04	/* the through pair's primary key or unique */
+#define ORMAR_ADOPTED_THROUGH_CONSTRAINT 0x08	/* through_column's foreign key */
+#define ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT 0x10	/* through_reverse_column's */
+
 /* One row of ormar.relation: a relation as declared on its source model. */
 typedef struct OrmarRel
 {
@@ -58,6 +69,7 @@ typedef struct OrmarRel
 	Oid			reverse_accessor;
 	Oid			lookup_view;
 	Oid			reverse_lookup_view;
+	int			adopted;		/* ORMAR_ADOPTED_* of existing objects taken over */
 	Oid			declared_by;	/* role that declared it: builds and owns its objects */
 } OrmarRel;
 
@@ -110,6 +122,8 @@ extern void ormar_check_name_free(Oid model, const char *name,
 								  const char *hint_side);
 
 extern const char *ormar_kind_name(OrmarKind kind);
+extern Datum ormar_adopted_to_array(int adopted);
+extern int	ormar_adopted_from_array(Datum array);
 
 
 

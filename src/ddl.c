@@ -36,6 +36,7 @@
 #include "utils/syscache.h"
 #include "utils/typcache.h"
 
+#include "adopt.h"
 #include "citus.h"
 #include "ddl.h"
 #include "fields.h"
@@ -52,7 +53,8 @@ quoted_ident(const char *s)
 /*
  * Foreign key objects on the model: the column (added, or adopted when the
  * model already has it with the target key's type), the constraint and the
- * index on the referencing column.
+ * index on the referencing column.  An existing constraint or index that
+ * fits is adopted instead of generated (see adopt.c).
  */
 void
 ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
@@ -60,9 +62,6 @@ ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	StringInfoData sql;
 	AttrNumber	attnum = get_attnum(m->relid, rel->column_name);
 	char	   *keytype = ormar_type_sql(t->pk_type, t->pk_typmod);
-
-	rel->constraint_name = ormar_fk_constraint_name(m->name, t->name, t->pk_name, rel->name);
-	rel->index_name = ormar_index_name(m->name, rel->column_name);
 
 	/* one subcommand per ALTER TABLE: Citus wants ADD CONSTRAINT alone */
 	initStringInfo(&sql);
@@ -84,39 +83,49 @@ ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 							rel->column_name, m->name, format_type_with_typemod(coltype, coltypmod),
 							t->name, format_type_with_typemod(t->pk_type, t->pk_typmod)),
 					 errhint("Use column_name to give the relation another column, or change the column's type.")));
-		if (!rel->nullable)
+		if (!rel->nullable && !ormar_attnotnull(m->relid, attnum))
 			ormar_ddl(psprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL",
 							   m->qualified, quoted_ident(rel->column_name)));
 	}
-	appendStringInfo(&sql, "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)",
-					 m->qualified, quoted_ident(rel->constraint_name),
-					 quoted_ident(rel->column_name), t->qualified, quoted_ident(t->pk_name));
-	if (rel->ondelete)
-		appendStringInfo(&sql, " ON DELETE %s", rel->ondelete);
-	if (rel->onupdate)
-		appendStringInfo(&sql, " ON UPDATE %s", rel->onupdate);
-	ormar_ddl(sql.data);
+	ormar_adopt_fk(rel, m, t);
+	if (!(rel->adopted & ORMAR_ADOPTED_CONSTRAINT))
+	{
+		appendStringInfo(&sql, "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)",
+						 m->qualified, quoted_ident(rel->constraint_name),
+						 quoted_ident(rel->column_name), t->qualified, quoted_ident(t->pk_name));
+		if (rel->ondelete)
+			appendStringInfo(&sql, " ON DELETE %s", rel->ondelete);
+		if (rel->onupdate)
+			appendStringInfo(&sql, " ON UPDATE %s", rel->onupdate);
+		ormar_ddl(sql.data);
+	}
 
-	resetStringInfo(&sql);
-	appendStringInfo(&sql, "CREATE %sINDEX %s ON %s (%s)",
-					 rel->one_to_one ? "UNIQUE " : "",
-					 quoted_ident(rel->index_name), m->qualified,
-					 quoted_ident(rel->column_name));
-	ormar_ddl(sql.data);
+	if (!(rel->adopted & ORMAR_ADOPTED_INDEX))
+	{
+		resetStringInfo(&sql);
+		appendStringInfo(&sql, "CREATE %sINDEX %s ON %s (%s)",
+						 rel->one_to_one ? "UNIQUE " : "",
+						 quoted_ident(rel->index_name), m->qualified,
+						 quoted_ident(rel->column_name));
+		ormar_ddl(sql.data);
 
-	resetStringInfo(&sql);
-	appendStringInfo(&sql, "COMMENT ON INDEX %s IS %s",
-					 quote_qualified_identifier(m->schema, rel->index_name),
-					 quote_literal_cstr(psprintf("ormar_pg: index of foreign key of relation %s.%s",
-												 m->name, rel->name)));
-	ormar_ddl(sql.data);
+		resetStringInfo(&sql);
+		appendStringInfo(&sql, "COMMENT ON INDEX %s IS %s",
+						 quote_qualified_identifier(m->schema, rel->index_name),
+						 quote_literal_cstr(psprintf("ormar_pg: index of foreign key of relation %s.%s",
+													 m->name, rel->name)));
+		ormar_ddl(sql.data);
+	}
 
-	resetStringInfo(&sql);
-	appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
-					 quoted_ident(rel->constraint_name), m->qualified,
-					 quote_literal_cstr(psprintf("ormar_pg: foreign key of relation %s.%s",
-												 m->name, rel->name)));
-	ormar_ddl(sql.data);
+	if (!(rel->adopted & ORMAR_ADOPTED_CONSTRAINT))
+	{
+		resetStringInfo(&sql);
+		appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
+						 quoted_ident(rel->constraint_name), m->qualified,
+						 quote_literal_cstr(psprintf("ormar_pg: foreign key of relation %s.%s",
+													 m->name, rel->name)));
+		ormar_ddl(sql.data);
+	}
 }
 
 /* Row estimate for a to-many accessor: rows of TABLE per row of PER. */
@@ -337,6 +346,7 @@ ormar_ddl_generate(OrmarRel *rel)
 	SavedAcl	acl[4];
 	int			citus_level;
 
+	ormar_adopt_leftovers(rel);	/* of an earlier life of the relation */
 	save_acl(rel->accessor, true, &acl[0]);
 	save_acl(rel->reverse_accessor, true, &acl[1]);
 	save_acl(rel->lookup_view, false, &acl[2]);
@@ -402,8 +412,9 @@ ormar_ddl_drop_generated(OrmarRel *rel)
 }
 
 /*
- * The constraint and index of foreign key REL, where they still exist (a
- * user's DROP ... CASCADE may have taken them already).
+ * The constraint and index of foreign key REL that it generated (not those
+ * it adopted), where they still exist (a user's DROP ... CASCADE may have
+ * taken them already).
  */
 void
 ormar_ddl_drop_fk(OrmarRel *rel)
@@ -412,22 +423,24 @@ ormar_ddl_drop_fk(OrmarRel *rel)
 
 	if (get_rel_name(rel->model) == NULL)
 		return;
-	if (rel->constraint_name &&
+	if (rel->constraint_name && !(rel->adopted & ORMAR_ADOPTED_CONSTRAINT) &&
 		OidIsValid(get_relation_constraint_oid(rel->model, rel->constraint_name, true)))
 		ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", ormar_qualified_rel(rel->model),
 						   quoted_ident(rel->constraint_name)));
 	nsp = get_rel_namespace(rel->model);
-	if (rel->index_name && OidIsValid(get_relname_relid(rel->index_name, nsp)))
+	if (rel->index_name && !(rel->adopted & ORMAR_ADOPTED_INDEX) &&
+		OidIsValid(get_relname_relid(rel->index_name, nsp)))
 		ormar_ddl(psprintf("DROP INDEX %s",
 						   quote_qualified_identifier(get_namespace_name(nsp), rel->index_name)));
 }
 
 /*
  * The two foreign keys of a through table's link columns, found by column
- * and referenced table, so renames of either do not matter.
+ * and referenced table, so renames of either do not matter; adopted ones
+ * only with ALL.
  */
 static void
-drop_link_constraints(OrmarRel *rel)
+drop_link_constraints(OrmarRel *rel, bool all)
 {
 	Oid			argtypes[4] = {OIDOID, NAMEOID, NAMEOID, OIDARRAYOID};
 	Datum		values[4];
@@ -440,7 +453,8 @@ drop_link_constraints(OrmarRel *rel)
 	values[1] = DirectFunctionCall1(namein, CStringGetDatum(rel->through_column));
 	values[2] = DirectFunctionCall1(namein, CStringGetDatum(rel->through_reverse_column));
 	values[3] = PointerGetDatum(construct_array(refs, 2, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
-	ormar_exec("SELECT c.conname::pg_catalog.text FROM pg_catalog.pg_constraint c"
+	ormar_exec("SELECT c.conname::pg_catalog.text, a.attname::pg_catalog.text"
+			   " FROM pg_catalog.pg_constraint c"
 			   " JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid"
 			   " AND a.attnum OPERATOR(pg_catalog.=) c.conkey[1]"
 			   " WHERE c.conrelid OPERATOR(pg_catalog.=) $1 AND c.contype OPERATOR(pg_catalog.=) 'f'"
@@ -450,7 +464,15 @@ drop_link_constraints(OrmarRel *rel)
 			   " ORDER BY 1",
 			   4, argtypes, values, NULL, false, 0);
 	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		char	   *col = ormar_getstring(i, 2);
+
+		if (!all && (rel->adopted & (strcmp(col, rel->through_column) == 0 ?
+									 ORMAR_ADOPTED_THROUGH_CONSTRAINT :
+									 ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT)))
+			continue;
 		names = lappend(names, ormar_getstring(i, 1));
+	}
 	foreach(lc, names)
 		ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", through,
 						   quoted_ident(lfirst(lc))));
@@ -460,7 +482,8 @@ drop_link_constraints(OrmarRel *rel)
  * Everything generated for REL: accessors, views, and for a foreign key the
  * constraint and index; with DROP_DATA also the column, or for a
  * many-to-many the through table if the relation created it (or else its
- * two link columns' rows are left alone).
+ * rows, link constraints and reversed-pair index).  What REL adopted stays
+ * unless DROP_DATA; an adopted pair key of a through table always stays.
  */
 void
 ormar_ddl_drop_relation_objects(OrmarRel *rel, bool drop_data)
@@ -482,7 +505,8 @@ ormar_ddl_drop_relation_objects(OrmarRel *rel, bool drop_data)
 			ormar_ddl(psprintf("DROP TABLE %s", ormar_qualified_rel(rel->through)));
 		else
 		{
-			drop_link_constraints(rel);
+			drop_link_constraints(rel, drop_data);
+			ormar_drop_through_extras(rel, drop_data);
 			if (drop_data)
 				ormar_ddl(psprintf("DELETE FROM %s", ormar_qualified_rel(rel->through)));
 		}
@@ -509,12 +533,50 @@ pair_is_unique(Oid relid, OrmarRel *rel)
 }
 
 /*
+ * Every object ormar_pg generated on a through table says where it comes
+ * from (\d+, pg_description); adopted ones keep their own comments.
+ */
+static void
+comment_through_objects(OrmarRel *rel, OrmarModel *m, const char *qualified,
+						char *fk1, char *fk2)
+{
+	StringInfoData sql;
+	const char *cols[] = {rel->through_column, rel->through_reverse_column};
+	char	   *fks[] = {fk1, fk2};
+	int			adopted[] = {ORMAR_ADOPTED_THROUGH_CONSTRAINT,
+	ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT};
+
+	initStringInfo(&sql);
+	for (int i = 0; i < 2; i++)
+	{
+		if (rel->adopted & adopted[i])
+			continue;
+		resetStringInfo(&sql);
+		appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
+						 quoted_ident(fks[i]), qualified,
+						 quote_literal_cstr(psprintf("ormar_pg: foreign key of through column %s of relation %s.%s",
+													 cols[i], m->name, rel->name)));
+		ormar_ddl(sql.data);
+	}
+	if (!(rel->adopted & ORMAR_ADOPTED_INDEX))
+	{
+		resetStringInfo(&sql);
+		appendStringInfo(&sql, "COMMENT ON INDEX %s IS %s",
+						 quote_qualified_identifier(rel->through_schema, rel->index_name),
+						 quote_literal_cstr(psprintf("ormar_pg: reversed link pair of relation %s.%s",
+													 m->name, rel->name)));
+		ormar_ddl(sql.data);
+	}
+}
+
+/*
  * The through table of a many-to-many: created if it does not exist (link
  * columns typed as the two keys, extra through_fields, the pair as primary
  * key), or completed if it exists (link columns added, the pair made
  * UNIQUE when the table has a key of its own).  Both link columns reference
  * their model ON DELETE CASCADE ON UPDATE CASCADE, and the reversed pair is
- * indexed.
+ * indexed.  An existing pair key, link foreign key or index led by the
+ * reverse column is adopted instead (see adopt.c).
  */
 void
 ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
@@ -577,6 +639,8 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 		if (!pair_is_unique(relid, rel))
 			clauses = lappend(clauses, psprintf("ADD %s (%s, %s)",
 												has_pk ? "UNIQUE" : "PRIMARY KEY", c1, c2));
+		else
+			rel->adopted |= ORMAR_ADOPTED_THROUGH_KEY;
 		{
 			ListCell   *lc;
 
@@ -590,52 +654,30 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	/* with Citus: a Citus table like its sides before it references them */
 	ormar_citus_prepare_through(rel, relid, m, t);
 
-	ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
-					   qualified, quoted_ident(fk1), c1, m->qualified, quoted_ident(m->pk_name),
-					   ormar_citus_link_actions(relid, rel->through_column)));
-	ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
-					   qualified, quoted_ident(fk2), c2, t->qualified, quoted_ident(t->pk_name),
-					   ormar_citus_link_actions(relid, rel->through_reverse_column)));
+	/* link foreign keys and the reversed-pair index: adopted when they exist */
+	fk1 = ormar_adopt_link_fk(rel, relid, rel->through_column, m, fk1,
+							  ORMAR_ADOPTED_THROUGH_CONSTRAINT);
+	fk2 = ormar_adopt_link_fk(rel, relid, rel->through_reverse_column, t, fk2,
+							  ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT);
+	if (!(rel->adopted & ORMAR_ADOPTED_THROUGH_CONSTRAINT))
+		ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
+						   qualified, quoted_ident(fk1), c1, m->qualified, quoted_ident(m->pk_name),
+						   ormar_citus_link_actions(relid, rel->through_column)));
+	if (!(rel->adopted & ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT))
+		ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
+						   qualified, quoted_ident(fk2), c2, t->qualified, quoted_ident(t->pk_name),
+						   ormar_citus_link_actions(relid, rel->through_reverse_column)));
 
+	ormar_adopt_through_index(rel, relid);
+	if (!(rel->adopted & ORMAR_ADOPTED_INDEX))
 	{
-		char	   *index = ormar_index_name(rel->through_name,
-											 psprintf("%s_%s", rel->through_reverse_column,
-													  rel->through_column));
-
-		/* kept from an earlier declaration over the same data: reuse it */
-		if (!OidIsValid(get_relname_relid(index, nsp)))
-		{
-			resetStringInfo(&sql);
-			appendStringInfo(&sql, "CREATE INDEX %s ON %s (%s, %s)",
-							 quoted_ident(index), qualified, c2, c1);
-			ormar_ddl(sql.data);
-		}
-	}
-
-	/* every generated object says where it comes from (\d+, pg_description) */
-	{
-		char	   *index = ormar_index_name(rel->through_name,
-											 psprintf("%s_%s", rel->through_reverse_column,
-													  rel->through_column));
-		const char *cols[] = {rel->through_column, rel->through_reverse_column};
-		char	   *fks[] = {fk1, fk2};
-
-		for (int i = 0; i < 2; i++)
-		{
-			resetStringInfo(&sql);
-			appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
-							 quoted_ident(fks[i]), qualified,
-							 quote_literal_cstr(psprintf("ormar_pg: foreign key of through column %s of relation %s.%s",
-														 cols[i], m->name, rel->name)));
-			ormar_ddl(sql.data);
-		}
 		resetStringInfo(&sql);
-		appendStringInfo(&sql, "COMMENT ON INDEX %s IS %s",
-						 quote_qualified_identifier(rel->through_schema, index),
-						 quote_literal_cstr(psprintf("ormar_pg: reversed link pair of relation %s.%s",
-													 m->name, rel->name)));
+		appendStringInfo(&sql, "CREATE INDEX %s ON %s (%s, %s)",
+						 quoted_ident(rel->index_name), qualified, c2, c1);
 		ormar_ddl(sql.data);
 	}
+
+	comment_through_objects(rel, m, qualified, fk1, fk2);
 
 	if (rel->through_created)
 	{

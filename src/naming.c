@@ -45,6 +45,31 @@ ormar_shorten(const char *name)
 	return psprintf("%.*s_%.8s", keep, name, hexsum);
 }
 
+/*
+ * The ATTEMPT-th candidate for generated name NAME when the plain one is
+ * taken by an object ormar_pg cannot adopt: attempt 0 is NAME itself (as
+ * ormar_shorten gives it), attempt N ends with "_" and eight hex digits of
+ * the MD5 of NAME (and of N, from the second attempt on), cut to fit 63
+ * bytes.  The same database state always gives the same name.
+ */
+char *
+ormar_hashed_name(const char *name, int attempt)
+{
+	char	   *input;
+	char		hexsum[33];
+	const char *errstr = NULL;
+	int			len = strlen(name);
+	int			keep;
+
+	if (attempt == 0)
+		return ormar_shorten(name);
+	input = attempt == 1 ? pstrdup(name) : psprintf("%s#%d", name, attempt);
+	if (!pg_md5_hash(input, strlen(input), hexsum, &errstr))
+		elog(ERROR, "could not compute MD5 hash: %s", errstr);
+	keep = pg_mbcliplen(name, len, Min(len, NAMEDATALEN - 1 - HASH_SUFFIX_LEN));
+	return psprintf("%.*s_%.8s", keep, name, hexsum);
+}
+
 char *
 ormar_fk_constraint_name(const char *table, const char *target,
 						 const char *target_pk, const char *name)

@@ -15,6 +15,7 @@
 #define ORMAR_MAX_RELATION_NAME 255
 
 extern char *ormar_shorten(const char *name);
+extern char *ormar_hashed_name(const char *name, int attempt);
 extern char *ormar_fk_constraint_name(const char *table, const char *target,
 									  const char *target_pk, const char *name);
 extern char *ormar_index_name(const char *table, const char *column);

@@ -1,0 +1,415 @@
+/*-------------------------------------------------------------------------
+ * adopt.c
+ *	  Adoption (DESIGN §4): a relation declared over tables that already
+ *	  hold its foreign-key constraint, its index, a through table's pair
+ *	  key or link constraints takes those over instead of generating
+ *	  duplicates, and records what it took in ormar.relation.adopted so
+ *	  that drop_relation leaves it in place (unless drop_data).
+ *
+ * What counts as "the same" object:
+ *	- a foreign-key constraint on exactly the relation's column referencing
+ *	  exactly the target's primary-key column, whatever its name and
+ *	  actions (its actions become the relation's; an explicit, different
+ *	  ondelete / onupdate is refused with 42710);
+ *	- a valid, non-partial btree or hash index whose first key column is
+ *	  the relation's column (for one_to_one: a unique index on exactly that
+ *	  column); for a through table, led by the reverse link column;
+ *	- a through table's primary key or unique constraint on exactly its two
+ *	  link columns.
+ * A generated name already taken by something that is not adoptable gets
+ * the deterministic hashed variant of ormar_hashed_name.
+ *
+ * Accessors and lookup views that an earlier life of the relation left
+ * behind (DROP EXTENSION does not drop them: they are not members) are
+ * recognised by name, owner and their ormar_pg comment, and regenerated in
+ * place with their grants.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_constraint.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "commands/comment.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/syscache.h"
+
+#include "adopt.h"
+#include "naming.h"
+#include "spi_util.h"
+
+/* Is column ATTNUM of RELID NOT NULL?  (PostgreSQL 15 has no lsyscache call.) */
+bool
+ormar_attnotnull(Oid relid, AttrNumber attnum)
+{
+	HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
+	bool		result = false;
+
+	if (HeapTupleIsValid(tup))
+	{
+		result = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull;
+		ReleaseSysCache(tup);
+	}
+	return result;
+}
+
+/* SQL spelling of a pg_constraint action code, NULL for NO ACTION (the default). */
+static const char *
+action_name(const char *code)
+{
+	switch (code[0])
+	{
+		case 'r':
+			return "RESTRICT";
+		case 'c':
+			return "CASCADE";
+		case 'n':
+			return "SET NULL";
+		case 'd':
+			return "SET DEFAULT";
+		default:
+			return NULL;
+	}
+}
+
+/* Do a requested action (NULL: not given) and an existing one (NULL: NO ACTION) differ? */
+static bool
+action_differs(const char *requested, const char *existing)
+{
+	if (requested == NULL)
+		return false;
+	if (existing == NULL)
+		return strcmp(requested, "NO ACTION") != 0;
+	return strcmp(requested, existing) != 0;
+}
+
+/*
+ * The name of a single-column foreign-key constraint of RELID on column
+ * ATTNUM referencing column REFATT of REFRELID (the first by name when
+ * there are several), with its ON DELETE and ON UPDATE codes; NULL if none.
+ */
+static char *
+find_fk(Oid relid, AttrNumber attnum, Oid refrelid, AttrNumber refatt,
+		char **deltype, char **updtype)
+{
+	Oid			argtypes[4] = {OIDOID, INT2OID, OIDOID, INT2OID};
+	Datum		values[4];
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = Int16GetDatum(attnum);
+	values[2] = ObjectIdGetDatum(refrelid);
+	values[3] = Int16GetDatum(refatt);
+	ormar_exec("SELECT c.conname::pg_catalog.text, c.confdeltype::pg_catalog.text,"
+			   " c.confupdtype::pg_catalog.text FROM pg_catalog.pg_constraint c"
+			   " WHERE c.conrelid OPERATOR(pg_catalog.=) $1"
+			   " AND c.contype OPERATOR(pg_catalog.=) 'f'"
+			   " AND c.conkey OPERATOR(pg_catalog.=) ARRAY[$2]::pg_catalog.int2[]"
+			   " AND c.confrelid OPERATOR(pg_catalog.=) $3"
+			   " AND c.confkey OPERATOR(pg_catalog.=) ARRAY[$4]::pg_catalog.int2[]"
+			   " ORDER BY c.conname COLLATE \"C\" LIMIT 1",
+			   4, argtypes, values, NULL, true, 1);
+	if (SPI_processed == 0)
+		return NULL;
+	if (deltype)
+		*deltype = ormar_getstring(0, 2);
+	if (updtype)
+		*updtype = ormar_getstring(0, 3);
+	return ormar_getstring(0, 1);
+}
+
+/*
+ * The name of an index of RELID that serves lookups by column ATTNUM: valid,
+ * non-partial, btree or hash, with ATTNUM as its first key column; with
+ * UNIQUE_ONLY a unique index on exactly that column.  The narrowest one
+ * wins, then the first by name.  NULL if there is none.
+ */
+char *
+ormar_find_fk_index(Oid relid, AttrNumber attnum, bool unique_only)
+{
+	Oid			argtypes[3] = {OIDOID, INT2OID, BOOLOID};
+	Datum		values[3];
+
+	values[0] = ObjectIdGetDatum(relid);
+	values[1] = Int16GetDatum(attnum);
+	values[2] = BoolGetDatum(unique_only);
+	ormar_exec("SELECT ci.relname::pg_catalog.text FROM pg_catalog.pg_index i"
+			   " JOIN pg_catalog.pg_class ci ON ci.oid OPERATOR(pg_catalog.=) i.indexrelid"
+			   " JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ci.relam"
+			   " WHERE i.indrelid OPERATOR(pg_catalog.=) $1"
+			   " AND i.indkey[0] OPERATOR(pg_catalog.=) $2"
+			   " AND i.indisvalid AND i.indisready AND i.indislive AND i.indpred IS NULL"
+			   " AND am.amname OPERATOR(pg_catalog.=) ANY (ARRAY['btree', 'hash']::pg_catalog.name[])"
+			   " AND (NOT $3 OR (i.indisunique AND i.indnkeyatts OPERATOR(pg_catalog.=) 1"
+			   "                 AND i.indexprs IS NULL))"
+			   " ORDER BY i.indnatts, ci.relname COLLATE \"C\" LIMIT 1",
+			   3, argtypes, values, NULL, true, 1);
+	return SPI_processed > 0 ? ormar_getstring(0, 1) : NULL;
+}
+
+/* The first candidate of ormar_hashed_name(NAME) not used by a constraint of RELID. */
+static char *
+free_constraint_name(Oid relid, const char *name)
+{
+	for (int attempt = 0;; attempt++)
+	{
+		char	   *candidate = ormar_hashed_name(name, attempt);
+
+		if (!OidIsValid(get_relation_constraint_oid(relid, candidate, true)))
+			return candidate;
+	}
+}
+
+/* The first candidate of ormar_hashed_name(NAME) not used by a relation in NSP. */
+static char *
+free_relation_name(Oid nsp, const char *name)
+{
+	for (int attempt = 0;; attempt++)
+	{
+		char	   *candidate = ormar_hashed_name(name, attempt);
+
+		if (!OidIsValid(get_relname_relid(candidate, nsp)))
+			return candidate;
+	}
+}
+
+/*
+ * Decide, for foreign key REL from M to T, which constraint and index it
+ * uses: an existing fitting one (flagged adopted; an adopted constraint's
+ * actions become REL's, 42710 if explicit ones differ) or the generated
+ * name, hashed when taken.  Sets REL's constraint_name and index_name.
+ */
+void
+ormar_adopt_fk(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
+{
+	AttrNumber	attnum = get_attnum(m->relid, rel->column_name);
+	char	   *conname = NULL;
+	char	   *index = NULL;
+
+	rel->adopted &= ~(ORMAR_ADOPTED_CONSTRAINT | ORMAR_ADOPTED_INDEX);
+	if (attnum != InvalidAttrNumber)
+	{
+		char	   *deltype,
+				   *updtype;
+
+		conname = find_fk(m->relid, attnum, t->relid, t->pk_attnum, &deltype, &updtype);
+		if (conname)
+		{
+			const char *del = action_name(deltype);
+			const char *upd = action_name(updtype);
+
+			if (action_differs(rel->ondelete, del) || action_differs(rel->onupdate, upd))
+			{
+				bool		on_delete = action_differs(rel->ondelete, del);
+
+				ereport(ERROR,
+						(errcode(ERRCODE_DUPLICATE_OBJECT),
+						 errmsg("foreign key \"%s\" of table \"%s\" already exists with ON %s %s",
+								conname, m->name, on_delete ? "DELETE" : "UPDATE",
+								on_delete ? (del ? del : "NO ACTION") : (upd ? upd : "NO ACTION")),
+						 errdetail("Relation \"%s.%s\" adopts the existing constraint on column \"%s\", but %s => '%s' was given.",
+								   m->name, rel->name, rel->column_name,
+								   on_delete ? "ondelete" : "onupdate",
+								   on_delete ? rel->ondelete : rel->onupdate),
+						 errhint("Leave %s unset to adopt the constraint as it is, or drop the constraint first.",
+								 on_delete ? "ondelete" : "onupdate")));
+			}
+			rel->ondelete = del ? pstrdup(del) : NULL;
+			rel->onupdate = upd ? pstrdup(upd) : NULL;
+			rel->adopted |= ORMAR_ADOPTED_CONSTRAINT;
+		}
+		index = ormar_find_fk_index(m->relid, attnum, rel->one_to_one);
+		if (index)
+			rel->adopted |= ORMAR_ADOPTED_INDEX;
+	}
+	rel->constraint_name = conname ? conname :
+		free_constraint_name(m->relid,
+							 ormar_fk_constraint_name(m->name, t->name, t->pk_name, rel->name));
+	rel->index_name = index ? index :
+		free_relation_name(get_rel_namespace(m->relid),
+						   ormar_index_name(m->name, rel->column_name));
+}
+
+/*
+ * The constraint to use for through table THROUGH's link COLUMN to model
+ * REF: an existing foreign key to REF's key (FLAG set in REL's adopted), or
+ * GENERATED, hashed when the table already has a constraint of that name.
+ */
+char *
+ormar_adopt_link_fk(OrmarRel *rel, Oid through, const char *column,
+					OrmarModel *ref, const char *generated, int flag)
+{
+	AttrNumber	attnum = get_attnum(through, column);
+	char	   *conname;
+
+	rel->adopted &= ~flag;
+	conname = attnum == InvalidAttrNumber ? NULL :
+		find_fk(through, attnum, ref->relid, ref->pk_attnum, NULL, NULL);
+	if (conname)
+	{
+		rel->adopted |= flag;
+		return conname;
+	}
+	return free_constraint_name(through, generated);
+}
+
+/*
+ * The index on through table THROUGH led by its reverse link column (the
+ * pair key serves the other direction): an existing one (adopted) or the
+ * generated name, hashed when taken.  Sets REL's index_name.
+ */
+void
+ormar_adopt_through_index(OrmarRel *rel, Oid through)
+{
+	AttrNumber	attnum = get_attnum(through, rel->through_reverse_column);
+	char	   *index = ormar_find_fk_index(through, attnum, false);
+
+	rel->adopted &= ~ORMAR_ADOPTED_INDEX;
+	if (index)
+	{
+		rel->adopted |= ORMAR_ADOPTED_INDEX;
+		rel->index_name = index;
+		return;
+	}
+	rel->index_name = free_relation_name(get_rel_namespace(through),
+										 ormar_index_name(rel->through_name,
+														  psprintf("%s_%s", rel->through_reverse_column,
+																   rel->through_column)));
+}
+
+/*
+ * On drop_relation of many-to-many REL over a through table it did not
+ * create (or keeps): drop the reversed-pair index it generated (with
+ * DROP_DATA also an adopted one), and a pair key it added to the table.
+ */
+void
+ormar_drop_through_extras(OrmarRel *rel, bool drop_data)
+{
+	Oid			nsp = get_rel_namespace(rel->through);
+	char	   *through = ormar_qualified_rel(rel->through);
+
+	if (rel->index_name && (drop_data || !(rel->adopted & ORMAR_ADOPTED_INDEX)) &&
+		OidIsValid(get_relname_relid(rel->index_name, nsp)) &&
+		get_rel_relkind(get_relname_relid(rel->index_name, nsp)) == RELKIND_INDEX)
+		ormar_ddl(psprintf("DROP INDEX %s",
+						   quote_qualified_identifier(get_namespace_name(nsp), rel->index_name)));
+
+	if (!rel->through_created && !(rel->adopted & ORMAR_ADOPTED_THROUGH_KEY))
+	{
+		Oid			argtypes[3] = {OIDOID, INT2OID, INT2OID};
+		Datum		values[3];
+		char	   *conname;
+
+		values[0] = ObjectIdGetDatum(rel->through);
+		values[1] = Int16GetDatum(get_attnum(rel->through, rel->through_column));
+		values[2] = Int16GetDatum(get_attnum(rel->through, rel->through_reverse_column));
+		ormar_exec("SELECT c.conname::pg_catalog.text FROM pg_catalog.pg_constraint c"
+				   " WHERE c.conrelid OPERATOR(pg_catalog.=) $1"
+				   " AND c.contype OPERATOR(pg_catalog.=) ANY (ARRAY['p', 'u']::pg_catalog.\"char\"[])"
+				   " AND c.conkey OPERATOR(pg_catalog.=) ARRAY[$2, $3]::pg_catalog.int2[]"
+				   " ORDER BY 1 LIMIT 1",
+				   3, argtypes, values, NULL, true, 1);
+		if (SPI_processed > 0)
+		{
+			conname = ormar_getstring(0, 1);
+			ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", through,
+							   quote_identifier(conname)));
+		}
+	}
+}
+
+/*
+ * A function or view that an earlier life of this relation generated and
+ * left behind: it has ormar_pg's comment (PREFIX), belongs to the current
+ * user, and is not a generated object of any relation in the catalog.
+ */
+static bool
+is_leftover(Oid oid, Oid classid, Oid owner, const char *prefix)
+{
+	char	   *comment = GetComment(oid, classid, 0);
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(oid)};
+
+	if (comment == NULL || strncmp(comment, prefix, strlen(prefix)) != 0 ||
+		owner != GetUserId())
+		return false;
+	ormar_exec("SELECT 1 FROM ormar.relation r WHERE $1 OPERATOR(pg_catalog.=) ANY (ARRAY["
+			   "r.accessor::pg_catalog.oid, r.reverse_accessor::pg_catalog.oid,"
+			   " r.lookup_view::pg_catalog.oid, r.reverse_lookup_view::pg_catalog.oid])",
+			   1, argtypes, values, NULL, true, 1);
+	return SPI_processed == 0;
+}
+
+/* A left-over accessor SCHEMA.NAME(MODEL), or InvalidOid. */
+static Oid
+leftover_function(const char *schema, const char *name, Oid model)
+{
+	Oid			argtype = get_rel_type_id(model);
+	Oid			fn = LookupFuncName(list_make2(makeString(pstrdup(schema)),
+											   makeString(pstrdup(name))),
+									1, &argtype, true);
+	HeapTuple	tup;
+	Oid			owner;
+
+	if (!OidIsValid(fn))
+		return InvalidOid;
+	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
+	ReleaseSysCache(tup);
+	return is_leftover(fn, ProcedureRelationId, owner, "ormar_pg: accessor ") ? fn : InvalidOid;
+}
+
+/* A left-over lookup view SCHEMA.NAME, or InvalidOid. */
+static Oid
+leftover_view(const char *schema, const char *name)
+{
+	Oid			nsp = get_namespace_oid(schema, false);
+	Oid			view = get_relname_relid(name, nsp);
+	HeapTuple	tup;
+	Oid			owner;
+
+	if (!OidIsValid(view) || get_rel_relkind(view) != RELKIND_VIEW)
+		return InvalidOid;
+	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(view));
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return is_leftover(view, RelationRelationId, owner, "ormar_pg: lookup view ") ? view : InvalidOid;
+}
+
+/*
+ * Before REL's accessors and views are generated for the first time: take
+ * as its own those an earlier life of the same relation left behind (after
+ * DROP EXTENSION and CREATE EXTENSION), so that they are regenerated in
+ * place, keeping their grants, instead of clashing.
+ */
+void
+ormar_adopt_leftovers(OrmarRel *rel)
+{
+	OrmarModel	m,
+				t;
+
+	if (OidIsValid(rel->accessor) || OidIsValid(rel->reverse_accessor) ||
+		OidIsValid(rel->lookup_view) || OidIsValid(rel->reverse_lookup_view))
+		return;
+	ormar_model_info(rel->model, &m);
+	ormar_model_info(rel->target, &t);
+	rel->accessor = leftover_function(m.schema, ormar_shorten(rel->name), m.relid);
+	if (rel->kind == ORMAR_MANY_TO_MANY)
+		rel->lookup_view = leftover_view(m.schema, ormar_view_name(m.name, rel->name));
+	if (rel->skip_reverse)
+		return;
+	rel->reverse_accessor = leftover_function(t.schema, ormar_shorten(rel->related_name), t.relid);
+	if (rel->kind == ORMAR_MANY_TO_MANY || !rel->one_to_one)
+		rel->reverse_lookup_view = leftover_view(t.schema, ormar_view_name(t.name, rel->related_name));
+}

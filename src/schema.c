@@ -1,0 +1,683 @@
+/*-------------------------------------------------------------------------
+ * schema.c
+ *	  ormar.register_schema: take over an existing database schema in one
+ *	  atomic call (DESIGN §3), reading its relations from its foreign keys
+ *	  the way PostgREST and PostGraphile do, and turning them into ormar_pg
+ *	  relations that adopt the existing constraints and indexes (adopt.c).
+ *
+ * In order:
+ *	1. every ordinary table of the schema with a single-column primary key,
+ *	   owned by the caller, becomes a model (pending relations to it are
+ *	   built); other tables are reported as skipped, with the reason;
+ *	2. junction tables are found: a table whose primary key (or a unique
+ *	   constraint) is exactly two single-column foreign keys to models'
+ *	   primary keys, with no other foreign keys;
+ *	3. every other single-column foreign key from a model of the schema to
+ *	   a model's primary key (in any schema) becomes a foreign-key
+ *	   relation named after its column;
+ *	4. every junction becomes a many-to-many declared on the target of its
+ *	   key's first column.
+ * Everything already in the catalog is reported as already there and left
+ * as it is, so a second call changes nothing.  Report rows come in that
+ * order: models (by table name), foreign keys (by table, column), many-to-
+ * many relations (by through table).
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/catalog.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
+
+#include "adopt.h"
+#include "catalog.h"
+#include "naming.h"
+#include "ormar_pg.h"
+#include "relation.h"
+#include "spi_util.h"
+
+PG_FUNCTION_INFO_V1(ormar_register_schema);
+
+/* A table of the schema and what became of it. */
+typedef struct SchemaTable
+{
+	Oid			relid;
+	char	   *name;
+	char	   *action;			/* the report's action text */
+	bool		is_model;		/* a model after step 1 */
+	bool		owned;			/* an ordinary table of the caller's */
+	bool		junction;		/* its two foreign keys form a many-to-many */
+	AttrNumber	key1;			/* junction: first and second key column */
+	AttrNumber	key2;
+} SchemaTable;
+
+/* A foreign-key constraint of a table of the schema. */
+typedef struct SchemaFk
+{
+	Oid			relid;			/* referencing table */
+	Oid			target;			/* referenced table */
+	char	   *conname;
+	int			ncols;
+	AttrNumber	attnum;			/* first referencing column */
+	AttrNumber	refatt;			/* first referenced column */
+	char	   *column;			/* name of attnum */
+	char	   *relname;		/* relation name it would get */
+	bool		candidate;		/* would become a foreign-key relation */
+} SchemaFk;
+
+/* One report row. */
+typedef struct ReportRow
+{
+	Oid			model;
+	char	   *relation;
+	const char *kind;
+	Oid			target;
+	char	   *action;
+} ReportRow;
+
+static void
+report(List **rows, Oid model, const char *relation, const char *kind, Oid target,
+	   const char *action)
+{
+	ReportRow  *row = palloc0(sizeof(ReportRow));
+
+	row->model = model;
+	row->relation = relation ? pstrdup(relation) : NULL;
+	row->kind = kind;
+	row->target = target;
+	row->action = pstrdup(action);
+	*rows = lappend(*rows, row);
+}
+
+/* The schema to take over: the argument, or current_schema(). */
+static Oid
+schema_arg(FunctionCallInfo fcinfo, char **name)
+{
+	Oid			nsp;
+
+	if (PG_ARGISNULL(0))
+	{
+		List	   *path = fetch_search_path(false);
+
+		if (path == NIL)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_SCHEMA),
+					 errmsg("no schema has been selected to take over"),
+					 errhint("Pass the schema argument or set search_path.")));
+		nsp = linitial_oid(path);
+		*name = get_namespace_name(nsp);
+	}
+	else
+	{
+		*name = pstrdup(NameStr(*PG_GETARG_NAME(0)));
+		nsp = get_namespace_oid(*name, false);
+	}
+	if (IsCatalogNamespace(nsp) || IsToastNamespace(nsp) ||
+		strcmp(*name, "information_schema") == 0 || strcmp(*name, "ormar") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("schema \"%s\" cannot be taken over", *name),
+				 errdetail("It belongs to PostgreSQL or to ormar_pg.")));
+	return nsp;
+}
+
+/*
+ * Step 1: the tables of NSP, each registered as a model when it can be, or
+ * with the reason it is not.
+ */
+static List *
+register_tables(Oid nsp, List **registered)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(nsp)};
+	List	   *tables = NIL;
+	ListCell   *lc;
+
+	ormar_exec("SELECT c.oid, c.relname::pg_catalog.text,"
+			   " (SELECT p.inhparent::pg_catalog.regclass::pg_catalog.text"
+			   "    FROM pg_catalog.pg_inherits p WHERE c.relispartition"
+			   "     AND p.inhrelid OPERATOR(pg_catalog.=) c.oid),"
+			   " (SELECT e.extname::pg_catalog.text FROM pg_catalog.pg_depend d"
+			   "    JOIN pg_catalog.pg_extension e ON e.oid OPERATOR(pg_catalog.=) d.refobjid"
+			   "   WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+			   "     AND d.objid OPERATOR(pg_catalog.=) c.oid"
+			   "     AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass"
+			   "     AND d.deptype OPERATOR(pg_catalog.=) 'e' LIMIT 1),"
+			   " EXISTS (SELECT 1 FROM pg_catalog.pg_index i"
+			   "   WHERE i.indrelid OPERATOR(pg_catalog.=) c.oid AND i.indisprimary"
+			   "     AND i.indnkeyatts OPERATOR(pg_catalog.=) 1"
+			   "     AND i.indkey[0] OPERATOR(pg_catalog.<>) 0)"
+			   " FROM pg_catalog.pg_class c"
+			   " WHERE c.relnamespace OPERATOR(pg_catalog.=) $1"
+			   " AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::pg_catalog.\"char\"[])"
+			   " ORDER BY c.relname COLLATE \"C\"",
+			   1, argtypes, values, NULL, true, 0);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		SchemaTable *t = palloc0(sizeof(SchemaTable));
+		char	   *parent = ormar_getstring(i, 3);
+		char	   *ext = ormar_getstring(i, 4);
+
+		t->relid = ormar_getoid(i, 1);
+		t->name = ormar_getstring(i, 2);
+		if (parent)
+			t->action = psprintf("skipped: partition of %s", parent);
+		else if (ext)
+			t->action = psprintf("skipped: member of extension %s", ext);
+		else if (!ormar_getbool(i, 5))
+			t->action = "skipped: no single-column primary key";
+		t->owned = parent == NULL && ext == NULL;
+		tables = lappend(tables, t);
+	}
+
+	foreach(lc, tables)
+	{
+		SchemaTable *t = lfirst(lc);
+
+		t->owned = t->owned && pg_class_ownercheck(t->relid, GetUserId());
+		if (t->action)
+			continue;
+		if (ormar_is_model(t->relid))
+			t->action = "already registered";
+		else if (!t->owned)
+		{
+			t->action = "skipped: not owned by the current user";
+			continue;
+		}
+		else
+		{
+			OrmarModel	m;
+
+			ormar_model_info(t->relid, &m);	/* checks the key once more */
+			ormar_insert_model(t->relid);
+			*registered = lappend_oid(*registered, t->relid);
+			t->action = "registered";
+		}
+		t->is_model = true;
+	}
+	return tables;
+}
+
+/* Every foreign-key constraint of the tables of NSP (not of partitions). */
+static List *
+schema_fks(Oid nsp)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(nsp)};
+	List	   *fks = NIL;
+
+	ormar_exec("SELECT c.conrelid, c.confrelid, c.conname::pg_catalog.text,"
+			   " pg_catalog.array_length(c.conkey, 1), c.conkey[1], c.confkey[1],"
+			   " a.attname::pg_catalog.text"
+			   " FROM pg_catalog.pg_constraint c"
+			   " JOIN pg_catalog.pg_class t ON t.oid OPERATOR(pg_catalog.=) c.conrelid"
+			   " JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid"
+			   "  AND a.attnum OPERATOR(pg_catalog.=) c.conkey[1]"
+			   " WHERE t.relnamespace OPERATOR(pg_catalog.=) $1"
+			   " AND t.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::pg_catalog.\"char\"[])"
+			   " AND NOT t.relispartition"
+			   " AND c.contype OPERATOR(pg_catalog.=) 'f'"
+			   " AND c.conparentid OPERATOR(pg_catalog.=) 0"
+			   " ORDER BY t.relname COLLATE \"C\", c.conkey[1], c.conname COLLATE \"C\"",
+			   1, argtypes, values, NULL, true, 0);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		SchemaFk   *fk = palloc0(sizeof(SchemaFk));
+		bool		isnull;
+
+		fk->relid = ormar_getoid(i, 1);
+		fk->target = ormar_getoid(i, 2);
+		fk->conname = ormar_getstring(i, 3);
+		fk->ncols = DatumGetInt32(ormar_getdatum(i, 4, &isnull));
+		fk->attnum = DatumGetInt16(ormar_getdatum(i, 5, &isnull));
+		fk->refatt = DatumGetInt16(ormar_getdatum(i, 6, &isnull));
+		fk->column = ormar_getstring(i, 7);
+		fks = lappend(fks, fk);
+	}
+	return fks;
+}
+
+/* Is FK single-column and aimed at the primary key of a model? */
+static bool
+links_models(SchemaFk *fk)
+{
+	OrmarModel	t;
+
+	if (fk->ncols != 1 || !ormar_is_model(fk->target))
+		return false;
+	ormar_model_info(fk->target, &t);
+	return fk->refatt == t.pk_attnum;
+}
+
+/*
+ * Step 2: is table T a junction?  Exactly two foreign keys, both single-
+ * column to models' keys, on distinct columns that are exactly T's
+ * primary key or one of its unique constraints (the primary key first).
+ */
+static void
+find_junction(SchemaTable *t, List *fks)
+{
+	Oid			argtypes[3] = {OIDOID, INT2OID, INT2OID};
+	Datum		values[3];
+	SchemaFk   *pair[2];
+	int			n = 0;
+	ListCell   *lc;
+	bool		isnull;
+
+	foreach(lc, fks)
+	{
+		SchemaFk   *fk = lfirst(lc);
+
+		if (fk->relid != t->relid)
+			continue;
+		if (n == 2 || !links_models(fk))
+			return;
+		pair[n++] = fk;
+	}
+	if (n != 2 || pair[0]->attnum == pair[1]->attnum)
+		return;
+	if (t->is_model && ormar_relations_from(t->relid) != NIL)
+		return;					/* a model with relations of its own */
+
+	values[0] = ObjectIdGetDatum(t->relid);
+	values[1] = Int16GetDatum(pair[0]->attnum);
+	values[2] = Int16GetDatum(pair[1]->attnum);
+	ormar_exec("SELECT c.conkey[1], c.conkey[2] FROM pg_catalog.pg_constraint c"
+			   " WHERE c.conrelid OPERATOR(pg_catalog.=) $1"
+			   " AND c.contype OPERATOR(pg_catalog.=) ANY (ARRAY['p', 'u']::pg_catalog.\"char\"[])"
+			   " AND pg_catalog.array_length(c.conkey, 1) OPERATOR(pg_catalog.=) 2"
+			   " AND $2 OPERATOR(pg_catalog.=) ANY (c.conkey)"
+			   " AND $3 OPERATOR(pg_catalog.=) ANY (c.conkey)"
+			   " ORDER BY c.contype, c.conname COLLATE \"C\" LIMIT 1",
+			   3, argtypes, values, NULL, true, 1);
+	if (SPI_processed == 0)
+		return;
+	t->junction = true;
+	t->key1 = DatumGetInt16(ormar_getdatum(0, 1, &isnull));
+	t->key2 = DatumGetInt16(ormar_getdatum(0, 2, &isnull));
+}
+
+/*
+ * The relation name a foreign-key column gives: the column name without a
+ * trailing "_id" or "Id", or the column name itself when nothing is left.
+ */
+static char *
+name_from_column(const char *column)
+{
+	int			len = strlen(column);
+
+	if (len > 3 && strcmp(column + len - 3, "_id") == 0)
+		return pnstrdup(column, len - 3);
+	if (len > 2 && strcmp(column + len - 2, "Id") == 0)
+		return pnstrdup(column, len - 2);
+	return pstrdup(column);
+}
+
+/*
+ * Is NAME free on model MODEL: no relation or reverse side of that name,
+ * and no column of that name other than OWN_COLUMN?
+ */
+static bool
+name_free(Oid model, const char *name, const char *own_column)
+{
+	OrmarEnd	end;
+
+	if (ormar_find_end(model, name, &end))
+		return false;
+	if (get_attnum(model, name) != InvalidAttrNumber &&
+		(own_column == NULL || strcmp(own_column, name) != 0))
+		return false;
+	return true;
+}
+
+/* The table of TABLES with RELID, or NULL. */
+static SchemaTable *
+table_of(List *tables, Oid relid)
+{
+	ListCell   *lc;
+
+	foreach(lc, tables)
+		if (((SchemaTable *) lfirst(lc))->relid == relid)
+			return lfirst(lc);
+	return NULL;
+}
+
+/* A relation in the catalog of MODEL on foreign-key column COLUMN, or NULL. */
+static OrmarRel *
+relation_on_column(Oid model, const char *column)
+{
+	ListCell   *lc;
+
+	foreach(lc, ormar_relations_from(model))
+	{
+		OrmarRel   *rel = lfirst(lc);
+
+		if (rel->kind == ORMAR_FOREIGN_KEY && strcmp(rel->column_name, column) == 0)
+			return rel;
+	}
+	return NULL;
+}
+
+/* "adopted", or "adopted, index NAME created" when REL had to create one. */
+static char *
+adopted_action(OrmarRel *rel)
+{
+	if (rel->adopted & ORMAR_ADOPTED_INDEX)
+		return "adopted";
+	return psprintf("adopted, index %s created", quote_identifier(rel->index_name));
+}
+
+/* Step 3: foreign key FK of a model of the schema. */
+static void
+take_fk(SchemaFk *fk, List *fks, List **rows)
+{
+	OrmarRel   *existing;
+	OrmarRel   *rel;
+	OrmarModel	m,
+				t;
+	char	   *rmodel,
+			   *rname;
+	char	   *name;
+	char	   *related;
+	int			siblings = 0;
+	ListCell   *lc;
+
+	if (fk->ncols != 1)
+	{
+		report(rows, fk->relid, NULL, "foreign_key", fk->target,
+			   psprintf("skipped: %d-column foreign key %s", fk->ncols,
+						quote_identifier(fk->conname)));
+		return;
+	}
+	if (!ormar_is_model(fk->target))
+	{
+		report(rows, fk->relid, NULL, "foreign_key", fk->target,
+			   psprintf("skipped: target of %s is not a model", quote_identifier(fk->conname)));
+		return;
+	}
+	ormar_model_info(fk->relid, &m);
+	ormar_model_info(fk->target, &t);
+	if (fk->refatt != t.pk_attnum)
+	{
+		report(rows, fk->relid, NULL, "foreign_key", fk->target,
+			   psprintf("skipped: %s does not reference the primary key",
+						quote_identifier(fk->conname)));
+		return;
+	}
+	existing = relation_on_column(fk->relid, fk->column);
+	if (existing && existing->target == fk->target)
+	{
+		report(rows, fk->relid, existing->name, "foreign_key", fk->target, "already declared");
+		return;
+	}
+	if (existing)
+	{
+		report(rows, fk->relid, existing->name, "foreign_key", existing->target,
+			   psprintf("skipped: column %s holds relation \"%s\"",
+						quote_identifier(fk->column), existing->name));
+		return;
+	}
+	if (ormar_through_of(fk->relid, &rmodel, &rname) ||
+		ormar_through_of(fk->target, &rmodel, &rname))
+	{
+		report(rows, fk->relid, NULL, "foreign_key", fk->target,
+			   psprintf("skipped: %s is the through table of relation \"%s.%s\"",
+						ormar_through_of(fk->relid, &rmodel, &rname) ? m.name : t.name,
+						rmodel, rname));
+		return;
+	}
+
+	/* relation name: from the column, or the column itself on a clash */
+	name = name_from_column(fk->column);
+	if (!name_free(fk->relid, name, fk->column) ||
+		(strcmp(name, fk->column) != 0 && !name_free(fk->relid, fk->column, fk->column)))
+		name = pstrdup(fk->column);
+	if (!name_free(fk->relid, name, fk->column))
+	{
+		report(rows, fk->relid, NULL, "foreign_key", fk->target,
+			   psprintf("skipped: name \"%s\" is taken on %s", name, m.name));
+		return;
+	}
+
+	/* reverse name: <table>s, or <table>s_by_<relation> for two ways to one target */
+	foreach(lc, fks)
+	{
+		SchemaFk   *other = lfirst(lc);
+
+		if (other->relid == fk->relid && other->target == fk->target && other->candidate)
+			siblings++;
+	}
+	foreach(lc, ormar_relations_from(fk->relid))
+	{
+		OrmarRel   *r = lfirst(lc);
+
+		if (r->target == fk->target)
+			siblings++;
+	}
+	related = siblings > 1 ? psprintf("%ss_by_%s", m.name, name) :
+		ormar_default_related_name(m.name);
+	if (!name_free(fk->target, related, NULL) ||
+		(fk->relid == fk->target && strcmp(related, name) == 0))
+		related = psprintf("%ss_by_%s", m.name, name);
+	if (!name_free(fk->target, related, NULL) ||
+		(fk->relid == fk->target && strcmp(related, name) == 0))
+	{
+		report(rows, fk->relid, NULL, "foreign_key", fk->target,
+			   psprintf("skipped: reverse name \"%s\" is taken on %s", related, t.name));
+		return;
+	}
+
+	rel = palloc0(sizeof(OrmarRel));
+	rel->model = fk->relid;
+	rel->kind = ORMAR_FOREIGN_KEY;
+	rel->name = name;
+	rel->target_schema = t.schema;
+	rel->target_name = t.name;
+	rel->related_name = related;
+	rel->column_name = pstrdup(fk->column);
+	rel->nullable = !ormar_attnotnull(fk->relid, fk->attnum);
+	rel->one_to_one = ormar_find_fk_index(fk->relid, fk->attnum, true) != NULL;
+	ormar_declare(rel);
+	report(rows, fk->relid, rel->name, "foreign_key", fk->target, adopted_action(rel));
+}
+
+/*
+ * Step 4: junction table J becomes a many-to-many from the target of its
+ * first key column to the target of its second.
+ */
+static void
+take_junction(SchemaTable *j, List *fks, List **rows)
+{
+	SchemaFk   *first = NULL,
+			   *second = NULL;
+	OrmarModel	m,
+				t;
+	OrmarRel   *rel;
+	char	   *name,
+			   *related;
+	char	   *rmodel,
+			   *rname;
+	ListCell   *lc;
+
+	foreach(lc, fks)
+	{
+		SchemaFk   *fk = lfirst(lc);
+
+		if (fk->relid != j->relid)
+			continue;
+		if (fk->attnum == j->key1)
+			first = fk;
+		else if (fk->attnum == j->key2)
+			second = fk;
+	}
+	Assert(first && second);
+	ormar_model_info(first->target, &m);
+	ormar_model_info(second->target, &t);
+
+	foreach(lc, ormar_relations_to(second->target))
+	{
+		OrmarRel   *r = lfirst(lc);
+
+		if (r->kind == ORMAR_MANY_TO_MANY && r->through == j->relid)
+		{
+			report(rows, r->model, r->name, "many_to_many", r->target, "already declared");
+			if (!j->is_model)
+				j->action = psprintf("skipped: through table of %s.%s",
+									 get_rel_name(r->model), r->name);
+			return;
+		}
+	}
+	if (ormar_through_of(j->relid, &rmodel, &rname))
+	{
+		report(rows, first->target, NULL, "many_to_many", second->target,
+			   psprintf("skipped: %s is the through table of relation \"%s.%s\"",
+						j->name, rmodel, rname));
+		return;
+	}
+
+	name = psprintf("%ss", name_from_column(second->column));
+	related = psprintf("%ss", name_from_column(first->column));
+	if (!name_free(m.relid, name, NULL) || !name_free(t.relid, related, NULL) ||
+		(m.relid == t.relid && strcmp(name, related) == 0))
+	{
+		name = psprintf("%s_by_%s", name, j->name);
+		related = psprintf("%s_by_%s", related, j->name);
+	}
+	if (!name_free(m.relid, name, NULL) || !name_free(t.relid, related, NULL) ||
+		(m.relid == t.relid && strcmp(name, related) == 0))
+	{
+		report(rows, first->target, NULL, "many_to_many", second->target,
+			   psprintf("skipped: name \"%s\" or \"%s\" is taken", name, related));
+		return;
+	}
+
+	rel = palloc0(sizeof(OrmarRel));
+	rel->model = m.relid;
+	rel->kind = ORMAR_MANY_TO_MANY;
+	rel->name = name;
+	rel->target_schema = t.schema;
+	rel->target_name = t.name;
+	rel->related_name = related;
+	rel->nullable = true;
+	rel->through_name = quote_qualified_identifier(get_namespace_name(get_rel_namespace(j->relid)),
+												   j->name);
+	rel->through_column = pstrdup(first->column);
+	rel->through_reverse_column = pstrdup(second->column);
+	ormar_declare(rel);
+	report(rows, m.relid, rel->name, "many_to_many", t.relid, adopted_action(rel));
+	if (!j->is_model)
+		j->action = psprintf("skipped: through table of %s.%s", m.name, rel->name);
+}
+
+static Datum
+register_schema_impl(FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *schema;
+	Oid			nsp;
+	List	   *registered = NIL;
+	List	   *tables;
+	List	   *fks;
+	List	   *fk_rows = NIL;
+	List	   *m2m_rows = NIL;
+	List	   *rows = NIL;
+	ListCell   *lc;
+
+	InitMaterializedSRF(fcinfo, 0);
+	nsp = schema_arg(fcinfo, &schema);
+
+	/* 1. models */
+	tables = register_tables(nsp, &registered);
+	foreach(lc, registered)
+		ormar_resolve_pending(lfirst_oid(lc));
+
+	/* 2. junctions, whose foreign keys are not relations of their own */
+	fks = schema_fks(nsp);
+	foreach(lc, tables)
+	{
+		SchemaTable *t = lfirst(lc);
+
+		if (t->owned)
+			find_junction(t, fks);
+	}
+	foreach(lc, fks)
+	{
+		SchemaFk   *fk = lfirst(lc);
+		SchemaTable *src = table_of(tables, fk->relid);
+
+		fk->candidate = src && src->is_model && src->owned && !src->junction &&
+			links_models(fk);
+	}
+
+	/* 3. foreign keys of models */
+	foreach(lc, fks)
+	{
+		SchemaFk   *fk = lfirst(lc);
+		SchemaTable *src = table_of(tables, fk->relid);
+
+		if (src == NULL || src->junction)
+			continue;
+		if (!src->is_model)
+		{
+			report(&fk_rows, fk->relid, NULL, "foreign_key", fk->target,
+				   psprintf("skipped: %s is not a model", src->name));
+			continue;
+		}
+		if (!src->owned)
+		{
+			report(&fk_rows, fk->relid, NULL, "foreign_key", fk->target,
+				   psprintf("skipped: %s is not owned by the current user", src->name));
+			continue;
+		}
+		take_fk(fk, fks, &fk_rows);
+	}
+
+	/* 4. junctions */
+	foreach(lc, tables)
+	{
+		SchemaTable *t = lfirst(lc);
+
+		if (t->junction)
+			take_junction(t, fks, &m2m_rows);
+	}
+
+	foreach(lc, tables)
+	{
+		SchemaTable *t = lfirst(lc);
+
+		report(&rows, t->relid, NULL, "model", InvalidOid, t->action);
+	}
+	rows = list_concat(rows, fk_rows);
+	rows = list_concat(rows, m2m_rows);
+	foreach(lc, rows)
+	{
+		ReportRow  *row = lfirst(lc);
+		Datum		values[5];
+		bool		nulls[5] = {false, row->relation == NULL, false,
+		!OidIsValid(row->target), false};
+
+		values[0] = ObjectIdGetDatum(row->model);
+		values[1] = row->relation ? CStringGetTextDatum(row->relation) : (Datum) 0;
+		values[2] = CStringGetTextDatum(row->kind);
+		values[3] = ObjectIdGetDatum(row->target);
+		values[4] = CStringGetTextDatum(row->action);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * ormar.register_schema(schema name DEFAULT NULL): one row per table,
+ * foreign key and junction of the schema with what became of it.
+ */
+Datum
+ormar_register_schema(PG_FUNCTION_ARGS)
+{
+	return ormar_run_ddl_api(register_schema_impl, fcinfo);
+}
