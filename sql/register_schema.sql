@@ -153,8 +153,14 @@ UNION ALL (SELECT * FROM public.schema_routines() EXCEPT SELECT * FROM public.ro
 -------------------------------------------------------------------------------
 CREATE ROLE regress_rs_owner;
 CREATE SCHEMA tiny AUTHORIZATION regress_rs_owner;
+CREATE SCHEMA tiny_ref;                 -- the role may use it, not create in it
+CREATE TABLE tiny_ref.country (country_id integer PRIMARY KEY);
+SELECT ormar.register_model('tiny_ref.country');
+GRANT USAGE ON SCHEMA tiny_ref TO regress_rs_owner;
+GRANT REFERENCES ON tiny_ref.country TO regress_rs_owner;
 SET ROLE regress_rs_owner;
-CREATE TABLE tiny.author (author_id integer PRIMARY KEY);
+CREATE TABLE tiny.author (author_id integer PRIMARY KEY,
+                          country_id integer REFERENCES tiny_ref.country);
 CREATE TABLE tiny.book (book_id integer PRIMARY KEY, author_id integer REFERENCES tiny.author);
 CREATE FUNCTION tiny.author(tiny.book) RETURNS text LANGUAGE sql AS $$ SELECT 'not an accessor' $$;
 SELECT * FROM ormar.register_schema('tiny');
@@ -172,7 +178,7 @@ SET search_path = tiny;
 SELECT model, action FROM ormar.register_schema() WHERE kind = 'model';
 RESET search_path;
 SET client_min_messages = warning;
-DROP SCHEMA tiny CASCADE;
+DROP SCHEMA tiny, tiny_ref CASCADE;
 RESET client_min_messages;
 DROP ROLE regress_rs_owner;
 

@@ -533,11 +533,12 @@ pair_is_unique(Oid relid, OrmarRel *rel)
 }
 
 /*
- * Every object ormar_pg generated on a through table says where it comes
- * from (\d+, pg_description); adopted ones keep their own comments.
+ * Every object ormar_pg generated on through table RELID says where it
+ * comes from (\d+, pg_description): the table and its pair key when it
+ * created them; adopted objects keep their own comments.
  */
 static void
-comment_through_objects(OrmarRel *rel, OrmarModel *m, const char *qualified,
+comment_through_objects(OrmarRel *rel, OrmarModel *m, Oid relid, const char *qualified,
 						char *fk1, char *fk2)
 {
 	StringInfoData sql;
@@ -566,6 +567,28 @@ comment_through_objects(OrmarRel *rel, OrmarModel *m, const char *qualified,
 						 quote_literal_cstr(psprintf("ormar_pg: reversed link pair of relation %s.%s",
 													 m->name, rel->name)));
 		ormar_ddl(sql.data);
+	}
+	if (rel->through_created)
+	{
+		resetStringInfo(&sql);
+		appendStringInfo(&sql, "COMMENT ON TABLE %s IS %s", qualified,
+						 quote_literal_cstr(psprintf("ormar_pg: through table of relation %s.%s",
+													 m->name, rel->name)));
+		ormar_ddl(sql.data);
+
+		/* the pair key it was created with (named by PostgreSQL, like its index) */
+		{
+			Relation	r = relation_open(relid, AccessShareLock);
+			Oid			pkey = RelationGetPrimaryKeyIndex(r);
+
+			relation_close(r, AccessShareLock);
+			resetStringInfo(&sql);
+			appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
+							 quoted_ident(get_rel_name(pkey)), qualified,
+							 quote_literal_cstr(psprintf("ormar_pg: link pair of relation %s.%s, stored once",
+														 m->name, rel->name)));
+			ormar_ddl(sql.data);
+		}
 	}
 }
 
@@ -677,28 +700,5 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 		ormar_ddl(sql.data);
 	}
 
-	comment_through_objects(rel, m, qualified, fk1, fk2);
-
-	if (rel->through_created)
-	{
-		resetStringInfo(&sql);
-		appendStringInfo(&sql, "COMMENT ON TABLE %s IS %s", qualified,
-						 quote_literal_cstr(psprintf("ormar_pg: through table of relation %s.%s",
-													 m->name, rel->name)));
-		ormar_ddl(sql.data);
-
-		/* the pair key it was created with (named by PostgreSQL, like its index) */
-		{
-			Relation	r = relation_open(relid, AccessShareLock);
-			Oid			pkey = RelationGetPrimaryKeyIndex(r);
-
-			relation_close(r, AccessShareLock);
-			resetStringInfo(&sql);
-			appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
-							 quoted_ident(get_rel_name(pkey)), qualified,
-							 quote_literal_cstr(psprintf("ormar_pg: link pair of relation %s.%s, stored once",
-														 m->name, rel->name)));
-			ormar_ddl(sql.data);
-		}
-	}
+	comment_through_objects(rel, m, relid, qualified, fk1, fk2);
 }

@@ -373,79 +373,90 @@ adopted_action(OrmarRel *rel)
 	return psprintf("adopted, index %s created", quote_identifier(rel->index_name));
 }
 
-/* Step 3: foreign key FK of a model of the schema. */
-static void
-take_fk(SchemaFk *fk, List *fks, List **rows)
+/*
+ * The schema of table RELID in which the caller may not create objects (the
+ * accessors and views go there), or NULL if it may.
+ */
+static char *
+no_create_in(Oid relid)
+{
+	Oid			nsp = get_rel_namespace(relid);
+
+	if (pg_namespace_aclcheck(nsp, GetUserId(), ACL_CREATE) == ACLCHECK_OK)
+		return NULL;
+	return get_namespace_name(nsp);
+}
+
+/*
+ * Step 3, first part: report foreign key FK if it cannot become a new
+ * relation (skipped, with the reason) or already is one.  True if reported.
+ */
+static bool
+fk_reported(SchemaFk *fk, List **rows)
 {
 	OrmarRel   *existing;
-	OrmarRel   *rel;
-	OrmarModel	m,
-				t;
+	OrmarModel	t;
 	char	   *rmodel,
-			   *rname;
-	char	   *name;
-	char	   *related;
+			   *rname,
+			   *nsp;
+	char	   *skip = NULL;
+
+	if (fk->ncols != 1)
+		skip = psprintf("%d-column foreign key %s", fk->ncols, quote_identifier(fk->conname));
+	else if (!ormar_is_model(fk->target))
+		skip = psprintf("target of %s is not a model", quote_identifier(fk->conname));
+	else
+	{
+		ormar_model_info(fk->target, &t);
+		if (fk->refatt != t.pk_attnum)
+			skip = psprintf("%s does not reference the primary key",
+							quote_identifier(fk->conname));
+	}
+	if (skip == NULL)
+	{
+		existing = relation_on_column(fk->relid, fk->column);
+		if (existing)
+		{
+			report(rows, fk->relid, existing->name, "foreign_key", existing->target,
+				   existing->target == fk->target ? "already declared" :
+				   psprintf("skipped: column %s holds relation \"%s\"",
+							quote_identifier(fk->column), existing->name));
+			return true;
+		}
+		if (ormar_through_of(fk->relid, &rmodel, &rname))
+			skip = psprintf("%s is the through table of relation \"%s.%s\"",
+							get_rel_name(fk->relid), rmodel, rname);
+		else if (ormar_through_of(fk->target, &rmodel, &rname))
+			skip = psprintf("%s is the through table of relation \"%s.%s\"",
+							get_rel_name(fk->target), rmodel, rname);
+		else if ((nsp = no_create_in(fk->relid)) || (nsp = no_create_in(fk->target)))
+			skip = psprintf("no CREATE privilege on schema %s", quote_identifier(nsp));
+	}
+	if (skip == NULL)
+		return false;
+	report(rows, fk->relid, NULL, "foreign_key", fk->target, psprintf("skipped: %s", skip));
+	return true;
+}
+
+/*
+ * Step 3, second part: the relation name of FK on its model M (from the
+ * column, or the column itself on a clash) and its reverse name on target T
+ * (<table>s, or <table>s_by_<relation> when one table has two relations to
+ * one target).  Returns why there are none (a skip reason), or NULL.
+ */
+static char *
+fk_names(SchemaFk *fk, List *fks, OrmarModel *m, OrmarModel *t, char **name, char **related)
+{
 	int			siblings = 0;
 	ListCell   *lc;
 
-	if (fk->ncols != 1)
-	{
-		report(rows, fk->relid, NULL, "foreign_key", fk->target,
-			   psprintf("skipped: %d-column foreign key %s", fk->ncols,
-						quote_identifier(fk->conname)));
-		return;
-	}
-	if (!ormar_is_model(fk->target))
-	{
-		report(rows, fk->relid, NULL, "foreign_key", fk->target,
-			   psprintf("skipped: target of %s is not a model", quote_identifier(fk->conname)));
-		return;
-	}
-	ormar_model_info(fk->relid, &m);
-	ormar_model_info(fk->target, &t);
-	if (fk->refatt != t.pk_attnum)
-	{
-		report(rows, fk->relid, NULL, "foreign_key", fk->target,
-			   psprintf("skipped: %s does not reference the primary key",
-						quote_identifier(fk->conname)));
-		return;
-	}
-	existing = relation_on_column(fk->relid, fk->column);
-	if (existing && existing->target == fk->target)
-	{
-		report(rows, fk->relid, existing->name, "foreign_key", fk->target, "already declared");
-		return;
-	}
-	if (existing)
-	{
-		report(rows, fk->relid, existing->name, "foreign_key", existing->target,
-			   psprintf("skipped: column %s holds relation \"%s\"",
-						quote_identifier(fk->column), existing->name));
-		return;
-	}
-	if (ormar_through_of(fk->relid, &rmodel, &rname) ||
-		ormar_through_of(fk->target, &rmodel, &rname))
-	{
-		report(rows, fk->relid, NULL, "foreign_key", fk->target,
-			   psprintf("skipped: %s is the through table of relation \"%s.%s\"",
-						ormar_through_of(fk->relid, &rmodel, &rname) ? m.name : t.name,
-						rmodel, rname));
-		return;
-	}
+	*name = name_from_column(fk->column);
+	if (!name_free(fk->relid, *name, fk->column) ||
+		(strcmp(*name, fk->column) != 0 && !name_free(fk->relid, fk->column, fk->column)))
+		*name = pstrdup(fk->column);
+	if (!name_free(fk->relid, *name, fk->column))
+		return psprintf("name \"%s\" is taken on %s", *name, m->name);
 
-	/* relation name: from the column, or the column itself on a clash */
-	name = name_from_column(fk->column);
-	if (!name_free(fk->relid, name, fk->column) ||
-		(strcmp(name, fk->column) != 0 && !name_free(fk->relid, fk->column, fk->column)))
-		name = pstrdup(fk->column);
-	if (!name_free(fk->relid, name, fk->column))
-	{
-		report(rows, fk->relid, NULL, "foreign_key", fk->target,
-			   psprintf("skipped: name \"%s\" is taken on %s", name, m.name));
-		return;
-	}
-
-	/* reverse name: <table>s, or <table>s_by_<relation> for two ways to one target */
 	foreach(lc, fks)
 	{
 		SchemaFk   *other = lfirst(lc);
@@ -455,24 +466,44 @@ take_fk(SchemaFk *fk, List *fks, List **rows)
 	}
 	foreach(lc, ormar_relations_from(fk->relid))
 	{
-		OrmarRel   *r = lfirst(lc);
-
-		if (r->target == fk->target)
+		if (((OrmarRel *) lfirst(lc))->target == fk->target)
 			siblings++;
 	}
-	related = siblings > 1 ? psprintf("%ss_by_%s", m.name, name) :
-		ormar_default_related_name(m.name);
-	if (!name_free(fk->target, related, NULL) ||
-		(fk->relid == fk->target && strcmp(related, name) == 0))
-		related = psprintf("%ss_by_%s", m.name, name);
-	if (!name_free(fk->target, related, NULL) ||
-		(fk->relid == fk->target && strcmp(related, name) == 0))
+	*related = siblings > 1 ? psprintf("%ss_by_%s", m->name, *name) :
+		ormar_default_related_name(m->name);
+	if (!name_free(fk->target, *related, NULL) ||
+		(fk->relid == fk->target && strcmp(*related, *name) == 0))
+		*related = psprintf("%ss_by_%s", m->name, *name);
+	if (!name_free(fk->target, *related, NULL) ||
+		(fk->relid == fk->target && strcmp(*related, *name) == 0))
+		return psprintf("reverse name \"%s\" is taken on %s", *related, t->name);
+	return NULL;
+}
+
+/*
+ * Step 3: foreign key FK of a model of the schema becomes a relation that
+ * adopts its constraint (and an index, if there is one).
+ */
+static void
+take_fk(SchemaFk *fk, List *fks, List **rows)
+{
+	OrmarRel   *rel;
+	OrmarModel	m,
+				t;
+	char	   *name = NULL,
+			   *related = NULL,
+			   *skip;
+
+	if (fk_reported(fk, rows))
+		return;
+	ormar_model_info(fk->relid, &m);
+	ormar_model_info(fk->target, &t);
+	skip = fk_names(fk, fks, &m, &t, &name, &related);
+	if (skip)
 	{
-		report(rows, fk->relid, NULL, "foreign_key", fk->target,
-			   psprintf("skipped: reverse name \"%s\" is taken on %s", related, t.name));
+		report(rows, fk->relid, NULL, "foreign_key", fk->target, psprintf("skipped: %s", skip));
 		return;
 	}
-
 	rel = palloc0(sizeof(OrmarRel));
 	rel->model = fk->relid;
 	rel->kind = ORMAR_FOREIGN_KEY;
@@ -502,7 +533,8 @@ take_junction(SchemaTable *j, List *fks, List **rows)
 	char	   *name,
 			   *related;
 	char	   *rmodel,
-			   *rname;
+			   *rname,
+			   *nsp;
 	ListCell   *lc;
 
 	foreach(lc, fks)
@@ -538,6 +570,13 @@ take_junction(SchemaTable *j, List *fks, List **rows)
 		report(rows, first->target, NULL, "many_to_many", second->target,
 			   psprintf("skipped: %s is the through table of relation \"%s.%s\"",
 						j->name, rmodel, rname));
+		return;
+	}
+
+	if ((nsp = no_create_in(m.relid)) || (nsp = no_create_in(t.relid)))
+	{
+		report(rows, first->target, NULL, "many_to_many", second->target,
+			   psprintf("skipped: no CREATE privilege on schema %s", quote_identifier(nsp)));
 		return;
 	}
 
