@@ -221,7 +221,7 @@ GRANT SELECT ON department__courses TO regress_adopt_reader;
 GRANT EXECUTE ON FUNCTION courses(department) TO regress_adopt_reader;
 CREATE TEMP TABLE life1 AS
 SELECT 'course' AS tbl, * FROM defs('course')
-UNION ALL SELECT 'course_tags', * FROM defs('course_tags');
+UNION ALL SELECT 'courses_tags', * FROM defs('courses_tags');
 CREATE TEMP TABLE life1_objects AS
 SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'ad'::regnamespace
    AND obj_description(p.oid, 'pg_proc') LIKE 'ormar_pg:%'
@@ -242,12 +242,12 @@ SELECT ormar.many_to_many('course', 'tags', 'tag');
 SELECT name, adopted, through_created FROM ormar.relation ORDER BY name;
 -- constraints and indexes exactly as before
 (SELECT 'course' AS tbl, * FROM defs('course')
- UNION ALL SELECT 'course_tags', * FROM defs('course_tags')
+ UNION ALL SELECT 'courses_tags', * FROM defs('courses_tags')
  EXCEPT SELECT * FROM life1)
 UNION ALL
 (SELECT * FROM life1
  EXCEPT (SELECT 'course', * FROM defs('course')
-         UNION ALL SELECT 'course_tags', * FROM defs('course_tags')));
+         UNION ALL SELECT 'courses_tags', * FROM defs('courses_tags')));
 -- the same accessors and views by name and signature, regenerated, grants kept
 SELECT p.oid::regprocedure::text AS object FROM pg_proc p WHERE p.pronamespace = 'ad'::regnamespace
    AND obj_description(p.oid, 'pg_proc') LIKE 'ormar_pg:%'
