@@ -114,11 +114,11 @@ unique_index_without(Oid relid, const char *column)
 }
 
 /*
- * Identity column of RELID that Citus cannot distribute (an integer or
- * smallint identity: Citus needs bigint for identity columns), or NULL.
+ * Identity columns of RELID that Citus cannot distribute (integer or
+ * smallint identities: Citus needs bigint for identity columns).
  */
-static char *
-narrow_identity(Oid relid)
+static List *
+narrow_identities(Oid relid)
 {
 	Oid			argtypes[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
@@ -127,9 +127,15 @@ narrow_identity(Oid relid)
 				" WHERE a.attrelid OPERATOR(pg_catalog.=) $1 AND a.attnum OPERATOR(pg_catalog.>) 0"
 				" AND NOT a.attisdropped AND a.attidentity OPERATOR(pg_catalog.<>) ''"
 				" AND a.atttypid OPERATOR(pg_catalog.<>) 'pg_catalog.int8'::pg_catalog.regtype"
-				" ORDER BY a.attnum LIMIT 1",
+				" ORDER BY a.attnum",
 				1, argtypes, values);
-	return SPI_processed > 0 ? ormar_getstring(0, 1) : NULL;
+	{
+		List	   *result = NIL;
+
+		for (uint64 i = 0; i < SPI_processed; i++)
+			result = lappend(result, ormar_getstring(i, 1));
+		return result;
+	}
 }
 
 /*
@@ -239,7 +245,7 @@ distribute_impl(FunctionCallInfo fcinfo)
 	List	   *restore = NIL;	/* LinkFk: keys to (re)create after */
 	List	   *throughs = NIL;	/* OrmarRel: through tables to distribute */
 	ListCell   *lc;
-	char	   *identity;
+	List	   *identities;
 
 	ormar_require_arg(fcinfo, 0, "model");
 	relid = PG_GETARG_OID(0);
@@ -456,7 +462,7 @@ distribute_impl(FunctionCallInfo fcinfo)
 		}
 		throughs = lappend(throughs, rel);
 	}
-	identity = narrow_identity(relid);
+	identities = narrow_identities(relid);
 
 	/* 2. the changes */
 	ormar_citus_sequential();
@@ -466,8 +472,8 @@ distribute_impl(FunctionCallInfo fcinfo)
 
 		drop_constraint(fk->relid, fk->name);
 	}
-	if (identity)
-		identity_to_sequence(relid, identity);
+	foreach(lc, identities)
+		identity_to_sequence(relid, lfirst(lc));
 	{
 		Oid			argtypes[3] = {OIDOID, TEXTOID, TEXTOID};
 		Datum		values[3];
