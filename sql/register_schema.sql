@@ -224,6 +224,31 @@ DROP SCHEMA edge CASCADE;
 RESET client_min_messages;
 
 -------------------------------------------------------------------------------
+-- 4c. What the catalog already holds is kept: a relation declared by hand on
+--     a column stays under its own name (its sibling to the same target gets
+--     a _by_ reverse name), and a pending relation to a table the call
+--     registers is built, adopting the constraint that is there.
+-------------------------------------------------------------------------------
+CREATE SCHEMA shop;
+CREATE TABLE shop.vendor (vendor_id integer PRIMARY KEY, name text);
+CREATE TABLE shop.item (item_id integer PRIMARY KEY, vendor_id integer REFERENCES shop.vendor,
+    backup_vendor_id integer REFERENCES shop.vendor, maker integer);
+CREATE TABLE shop.maker (maker_id integer PRIMARY KEY);
+ALTER TABLE shop.item ADD FOREIGN KEY (maker) REFERENCES shop.maker;
+SELECT ormar.register_model('shop.vendor'), ormar.register_model('shop.item');
+SELECT ormar.foreign_key('shop.item', 'supplier', 'vendor', column_name => 'vendor_id',
+                         related_name => 'supplied_items');
+SELECT ormar.foreign_key('shop.item', 'maker', 'shop.maker', related_name => 'made_items');
+SELECT * FROM ormar.register_schema('shop');
+SELECT model, name, direction, target, related_name, column_name, status
+  FROM ormar.relations WHERE model::text LIKE 'shop.%' ORDER BY model::text, name;
+SELECT count(*) AS item_foreign_keys FROM pg_constraint
+ WHERE conrelid = 'shop.item'::regclass AND contype = 'f';
+SET client_min_messages = warning;
+DROP SCHEMA shop CASCADE;
+RESET client_min_messages;
+
+-------------------------------------------------------------------------------
 -- 5. pg_dump / pg_restore of the adopted database restores it, working.
 -------------------------------------------------------------------------------
 \set orig_db :DBNAME
