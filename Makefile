@@ -57,3 +57,8 @@ DIST_FILE ?= $(EXTENSION)-$(EXTVERSION).zip
 dist:
 	@git diff --quiet HEAD -- || echo "make dist: uncommitted changes are not in the archive (it is made from HEAD)" >&2
 	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(DIST_FILE) HEAD
+
+# PGXS does not track header dependencies (unless PostgreSQL was configured with
+# --enable-depend): rebuild every object when any header of src/ changes, so a
+# changed struct (OrmarRel, ...) never links against objects built with the old one.
+$(OBJS): $(wildcard $(srcdir)/src/*.h)
