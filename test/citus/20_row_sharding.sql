@@ -3,7 +3,7 @@
 -- views and fetch on reference and distributed tables.
 \set QUIET on
 SET client_min_messages = warning;
-SELECT plan(89);
+SELECT plan(91);
 SET client_min_messages = error;
 -- Citus sends a query on a distributed table to the workers whole, pgTAP's
 -- call included: run such queries on their own and compare their results.
@@ -251,4 +251,14 @@ SELECT is((SELECT string_agg(result, ',') FROM run_command_on_workers(
     $$SELECT (SELECT count(*) FROM pg_catalog.pg_views WHERE schemaname = 'rb')
            + (SELECT count(*) FROM pg_catalog.pg_proc WHERE pronamespace = 'rb'::regnamespace)$$)), '0,0',
     'accessors and views live on the coordinator only: no copies on the workers to go stale');
+-- after a parallel multi-shard command in the same transaction Citus refuses the key:
+-- the call fails as a whole
+BEGIN;
+UPDATE rb.lecture SET name = name;
+SELECT matches(pg_temp.err($$SELECT ormar.foreign_key('rb.lecture', 'extra_tag', 'rb.tag', related_name => 'extra_of')$$),
+    '^[0-9A-Z]{5} \| cannot modify table "lecture" because there was a parallel operation on a distributed table in the transaction',
+    'a declaration after a parallel command in the transaction fails (Citus''s rule)');
+SELECT is((SELECT count(*)::int FROM pg_attribute WHERE attrelid = 'rb.lecture'::regclass AND attname = 'extra_tag'), 0,
+    '... leaving no column behind');
+COMMIT;
 SELECT * FROM finish();
