@@ -239,6 +239,13 @@ SELECT ormar.register_model('shop.vendor'), ormar.register_model('shop.item');
 SELECT ormar.foreign_key('shop.item', 'supplier', 'vendor', column_name => 'vendor_id',
                          related_name => 'supplied_items');
 SELECT ormar.foreign_key('shop.item', 'maker', 'shop.maker', related_name => 'made_items');
+-- a junction declared by hand the other way round (on the target of its second key column)
+CREATE TABLE shop.tag (tag_id integer PRIMARY KEY);
+CREATE TABLE shop.item_tag (item_id integer REFERENCES shop.item, tag_id integer REFERENCES shop.tag,
+    PRIMARY KEY (item_id, tag_id));
+SELECT ormar.register_model('shop.tag');
+SELECT ormar.many_to_many('shop.tag', 'labelled', 'shop.item', through => 'shop.item_tag',
+    through_relation_name => 'tag_id', through_reverse_relation_name => 'item_id');
 SELECT * FROM ormar.register_schema('shop');
 SELECT model, name, direction, target, related_name, column_name, status
   FROM ormar.relations WHERE model::text LIKE 'shop.%' ORDER BY model::text, name;

@@ -532,9 +532,7 @@ take_junction(SchemaTable *j, List *fks, List **rows)
 	OrmarRel   *rel;
 	char	   *name,
 			   *related;
-	char	   *rmodel,
-			   *rname,
-			   *nsp;
+	char	   *nsp;
 	ListCell   *lc;
 
 	foreach(lc, fks)
@@ -552,7 +550,8 @@ take_junction(SchemaTable *j, List *fks, List **rows)
 	ormar_model_info(first->target, &m);
 	ormar_model_info(second->target, &t);
 
-	foreach(lc, ormar_relations_to(second->target))
+	/* already the through table of a relation, declared either way round */
+	foreach(lc, ormar_relations_touching(j->relid))
 	{
 		OrmarRel   *r = lfirst(lc);
 
@@ -564,13 +563,6 @@ take_junction(SchemaTable *j, List *fks, List **rows)
 									 get_rel_name(r->model), r->name);
 			return;
 		}
-	}
-	if (ormar_through_of(j->relid, &rmodel, &rname))
-	{
-		report(rows, first->target, NULL, "many_to_many", second->target,
-			   psprintf("skipped: %s is the through table of relation \"%s.%s\"",
-						j->name, rmodel, rname));
-		return;
 	}
 
 	if ((nsp = no_create_in(m.relid)) || (nsp = no_create_in(t.relid)))
