@@ -166,7 +166,8 @@ done
 # The README's section "Scaling out with Citus": its ```sql norun blocks (shown but not run
 # by test/suites/readme.sh, which has no Citus) run in order on the
 # coordinator (one test each); a block followed by a block of jsonb output must return
-# exactly that jsonb from its last statement (one more test).
+# exactly that jsonb from its last statement, and one followed by other output must print
+# those lines, in order ("..." stands for lines left out); one more test each.
 readme_blocks() {   # prints each block as: kind, then its lines, then a NUL
     awk '
         /^## Scaling out with Citus/ { on = 1; next }
@@ -184,11 +185,21 @@ readme_blocks() {   # prints each block as: kind, then its lines, then a NUL
 prev_sql=""
 t1=$(date +%s)
 rpass=0 rfail=0
+# Lines of output block WANT (trailing spaces and "..." lines dropped) must appear, in
+# order, among the lines GOT printed (psql's aligned output).
+shows_lines() {   # want got
+    awk -v want="$1" '
+        BEGIN { n = split(want, w, "\n"); k = 0
+                for (i = 1; i <= n; i++) { sub(/[ \t]+$/, "", w[i]); if (w[i] !~ /^[ \t]*(\.\.\.)?$/) l[++k] = w[i] } }
+        { sub(/[ \t]+$/, "") ; if (j < k && $0 == l[j + 1]) j++ }
+        END { exit !(j == k) }
+    ' <<<"$2"
+}
 while IFS= read -r -d '' block; do
     kind=${block%%$'\n'*}
     body=${block#*$'\n'}
     if [ "$kind" = SQL ]; then
-        if out=$(psql_node coordinator -d ormar -At -c "SET client_min_messages = warning" -f - <<<"$body" 2>&1) &&
+        if out=$(psql_node coordinator -d ormar -c "SET client_min_messages = warning" -f - <<<"$body" 2>&1) &&
            ! grep -q 'ERROR:' <<<"$out"; then
             rpass=$((rpass + 1))
         else
@@ -198,12 +209,20 @@ while IFS= read -r -d '' block; do
         prev_sql=$body
         prev_out=$out
     elif [ -n "$prev_sql" ] && [ "${body:0:1}" = "{" ]; then
-        got=$(tail -n 1 <<<"$prev_out")
+        got=$(grep '^ {' <<<"$prev_out" | tail -n 1 | sed 's/^ //; s/ *$//')
         if [ "$(psql_node coordinator -d ormar -At -c "SELECT \$a\$$got\$a\$::jsonb = \$b\$$body\$b\$::jsonb")" = t ]; then
             rpass=$((rpass + 1))
         else
             rfail=$((rfail + 1))
             echo "README output differs:"; echo "want: $body"; echo "got:  $got"
+        fi
+        prev_sql=""
+    elif [ -n "$prev_sql" ]; then
+        if shows_lines "$body" "$prev_out"; then
+            rpass=$((rpass + 1))
+        else
+            rfail=$((rfail + 1))
+            echo "README output differs:"; echo "want:"; echo "$body"; echo "got:"; echo "$prev_out" | tail -n 20
         fi
         prev_sql=""
     fi
