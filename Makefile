@@ -33,6 +33,7 @@ REGRESS = models foreign_keys accessors proxies errors many_to_many self_pending
 REGRESS += search_path
 REGRESS += diagram
 REGRESS += adopt register_schema
+REGRESS += bound_params
 REGRESS_OPTS = --inputdir=. --outputdir=results
 ISOLATION = concurrent_add add_vs_clear declare_declare cache_invalidation declare_vs_proxy
 ISOLATION_OPTS = --inputdir=. --outputdir=results

@@ -393,3 +393,115 @@ RETURNS void
 AS 'MODULE_PATHNAME', 'ormar_distribute' LANGUAGE C VOLATILE;
 COMMENT ON FUNCTION ormar.distribute(regclass, name, regclass) IS
     'with Citus: make a model a reference table (no column) or a table distributed by distribution_column, with its auto-created through tables';
+
+-------------------------------------------------------------------------------
+-- Bound parameters (DESIGN §5): text overloads of the key arguments.
+--
+-- PostgreSQL cannot give an untyped bound parameter a type from an "any"
+-- argument (42P18 "could not determine data type of parameter"), and
+-- node-postgres sends every parameter untyped, psycopg 3 a Python str.  For an
+-- untyped argument, function resolution prefers a candidate of the string
+-- category, so each function with "any" keys also exists with text in place of
+-- every combination of them: same C function, same argument names and
+-- defaults.  The C side reads a text key with the key type's input function
+-- (42804 when it does not convert); fetch_many's text is an array literal.
+-- Keep this block in step with the "any" signatures above: a new argument
+-- there (e.g. options jsonb) goes into every overload here too
+-- (sql/bound_params.sql checks that the overloads mirror each other).
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION ormar.related(model regclass, pk text, relation text)
+RETURNS SETOF jsonb
+AS 'MODULE_PATHNAME', 'ormar_related' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.related(regclass, text, text) IS
+    'related(regclass, "any", text) for a key sent as text or as an untyped parameter';
+
+CREATE FUNCTION ormar.add(model regclass, pk text, relation text, target_pk "any",
+    through jsonb DEFAULT NULL)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_add' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.add(regclass, text, text, "any", jsonb) IS
+    'add(regclass, "any", text, "any", jsonb) for PK sent as text or as an untyped parameter';
+CREATE FUNCTION ormar.add(model regclass, pk "any", relation text, target_pk text,
+    through jsonb DEFAULT NULL)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_add' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.add(regclass, "any", text, text, jsonb) IS
+    'add(regclass, "any", text, "any", jsonb) for TARGET_PK sent as text or as an untyped parameter';
+CREATE FUNCTION ormar.add(model regclass, pk text, relation text, target_pk text,
+    through jsonb DEFAULT NULL)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_add' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.add(regclass, text, text, text, jsonb) IS
+    'add(regclass, "any", text, "any", jsonb) for both keys sent as text or as untyped parameters';
+
+CREATE FUNCTION ormar.remove(model regclass, pk text, relation text, target_pk "any",
+    keep_reversed boolean DEFAULT true)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_remove' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.remove(regclass, text, text, "any", boolean) IS
+    'remove(regclass, "any", text, "any", boolean) for PK sent as text or as an untyped parameter';
+CREATE FUNCTION ormar.remove(model regclass, pk "any", relation text, target_pk text,
+    keep_reversed boolean DEFAULT true)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_remove' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.remove(regclass, "any", text, text, boolean) IS
+    'remove(regclass, "any", text, "any", boolean) for TARGET_PK sent as text or as an untyped parameter';
+CREATE FUNCTION ormar.remove(model regclass, pk text, relation text, target_pk text,
+    keep_reversed boolean DEFAULT true)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_remove' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.remove(regclass, text, text, text, boolean) IS
+    'remove(regclass, "any", text, "any", boolean) for both keys sent as text or as untyped parameters';
+
+CREATE FUNCTION ormar.clear(model regclass, pk text, relation text,
+    keep_reversed boolean DEFAULT true)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'ormar_clear' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.clear(regclass, text, text, boolean) IS
+    'clear(regclass, "any", text, boolean) for a key sent as text or as an untyped parameter';
+
+CREATE FUNCTION ormar.create_related(model regclass, pk text, relation text, data jsonb,
+    through jsonb DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ormar_create_related' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.create_related(regclass, text, text, jsonb, jsonb) IS
+    'create_related(regclass, "any", text, jsonb, jsonb) for a key sent as text or as an untyped parameter';
+
+CREATE FUNCTION ormar.update_through(model regclass, pk text, relation text, target_pk "any",
+    data jsonb)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_update_through' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.update_through(regclass, text, text, "any", jsonb) IS
+    'update_through(regclass, "any", text, "any", jsonb) for PK sent as text or as an untyped parameter';
+CREATE FUNCTION ormar.update_through(model regclass, pk "any", relation text, target_pk text,
+    data jsonb)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_update_through' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.update_through(regclass, "any", text, text, jsonb) IS
+    'update_through(regclass, "any", text, "any", jsonb) for TARGET_PK sent as text or as an untyped parameter';
+CREATE FUNCTION ormar.update_through(model regclass, pk text, relation text, target_pk text,
+    data jsonb)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ormar_update_through' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION ormar.update_through(regclass, text, text, text, jsonb) IS
+    'update_through(regclass, "any", text, "any", jsonb) for both keys sent as text or as untyped parameters';
+
+CREATE FUNCTION ormar.traverse(model regclass, pk text, relation text,
+    max_depth integer DEFAULT NULL)
+RETURNS TABLE(depth integer, node jsonb)
+AS 'MODULE_PATHNAME', 'ormar_traverse' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.traverse(regclass, text, text, integer) IS
+    'traverse(regclass, "any", text, integer) for a key sent as text or as an untyped parameter';
+
+CREATE FUNCTION ormar.fetch(model regclass, pk text, include text[] DEFAULT '{}')
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ormar_fetch' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.fetch(regclass, text, text[]) IS
+    'fetch(regclass, "any", text[]) for a key sent as text or as an untyped parameter';
+
+CREATE FUNCTION ormar.fetch_many(model regclass, pks text, include text[] DEFAULT '{}')
+RETURNS SETOF jsonb
+AS 'MODULE_PATHNAME', 'ormar_fetch_many' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.fetch_many(regclass, text, text[]) IS
+    'fetch_many(regclass, anyarray, text[]) for keys sent as an array literal in text or as an untyped parameter (''{1,2}'')';

@@ -312,8 +312,6 @@ ormar_fetch_many(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	OrmarModel	m;
-	ArrayType  *pks;
-	Oid			elemtype;
 	Oid			arraytype;
 	Datum		arr;
 	char	   *sql;
@@ -326,34 +324,8 @@ ormar_fetch_many(PG_FUNCTION_ARGS)
 	sql = fetch_statement(fcinfo, 2, PG_GETARG_OID(0), true, &m);
 
 	/* the keys as an array of the key type, NULLs dropped (they match nothing) */
-	pks = PG_GETARG_ARRAYTYPE_P(1);
-	elemtype = ARR_ELEMTYPE(pks);
+	arr = PointerGetDatum(ormar_key_array_arg(fcinfo, 1, &m, "pks"));
 	arraytype = get_array_type(m.pk_type);
-	if (elemtype == m.pk_type && !array_contains_nulls(pks))
-		arr = PointerGetDatum(pks);
-	else
-	{
-		int16		elen,
-					klen;
-		bool		ebyval,
-					kbyval;
-		char		ealign,
-					kalign;
-		Datum	   *elems;
-		bool	   *enulls;
-		int			n,
-					nkeys = 0;
-		Datum	   *keys;
-
-		get_typlenbyvalalign(elemtype, &elen, &ebyval, &ealign);
-		get_typlenbyvalalign(m.pk_type, &klen, &kbyval, &kalign);
-		deconstruct_array(pks, elemtype, elen, ebyval, ealign, &elems, &enulls, &n);
-		keys = palloc(sizeof(Datum) * Max(n, 1));
-		for (int i = 0; i < n; i++)
-			if (!enulls[i])
-				keys[nkeys++] = ormar_coerce_key(elems[i], elemtype, &m, "pks");
-		arr = PointerGetDatum(construct_array(keys, nkeys, m.pk_type, klen, kbyval, kalign));
-	}
 
 	if (ormar_citus_reference_table(m.relid) &&
 		ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(2)), ARR_DIMS(PG_GETARG_ARRAYTYPE_P(2))) > 0)

@@ -8,6 +8,15 @@
  * untyped literal or a string, through the key type's input function; and
  * any integer type for an integer key (range-checked).  A numeric 1.5 for an
  * integer key is refused rather than rounded.
+ *
+ * Bound parameters: a driver that sends a parameter untyped (node-postgres
+ * always, psycopg for a Python str) cannot reach an "any" argument, because
+ * PostgreSQL cannot give an untyped parameter a type from "any" (42P18).  So
+ * every key argument also has an overload taking text (see the bound
+ * parameters block of the install script); function resolution picks it
+ * for an untyped parameter, and the key arrives here as text.  For
+ * fetch_many's key array the text is an array literal ('{1,2}', what
+ * drivers send for an array).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -15,7 +24,9 @@
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "parser/parse_coerce.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/resowner.h"
@@ -95,12 +106,18 @@ ormar_input_ok(Oid typid, int32 typmod, const char *str)
 					   &result, NULL);
 }
 
+/*
+ * 42804 for a key of type FROM.  A string or an untyped literal is not named
+ * by its type: it reached us as text whatever the caller wrote (an untyped
+ * parameter, a quoted literal), and the input function's message in DETAIL
+ * says what is wrong with it.
+ */
 static void
 key_mismatch(const char *argname, Oid from, OrmarModel *model, const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATATYPE_MISMATCH),
-			 from == UNKNOWNOID ?
+			 from == UNKNOWNOID || TypeCategory(from) == TYPCATEGORY_STRING ?
 			 errmsg("%s does not match the primary key of model \"%s\"",
 					argname, model->name) :
 			 errmsg("%s of type %s does not match the primary key of model \"%s\"",
@@ -109,6 +126,19 @@ key_mismatch(const char *argname, Oid from, OrmarModel *model, const char *detai
 			 errhint("The key of model \"%s\" is column \"%s\" of type %s.",
 					 model->name, model->pk_name,
 					 format_type_with_typemod(model->pk_type, model->pk_typmod))));
+}
+
+/* Text form of VALUE, an untyped literal or a string-category value. */
+static char *
+key_string(Datum value, Oid from)
+{
+	Oid			outfunc;
+	bool		isvarlena;
+
+	if (from == UNKNOWNOID)
+		return DatumGetCString(value);
+	getTypeOutputInfo(from, &outfunc, &isvarlena);
+	return OidOutputFunctionCall(outfunc, value);
 }
 
 /*
@@ -129,20 +159,10 @@ ormar_coerce_key(Datum value, Oid from, OrmarModel *model, const char *argname)
 
 	if (from == UNKNOWNOID || TypeCategory(from) == TYPCATEGORY_STRING)
 	{
-		char	   *str;
+		char	   *str = key_string(value, from);
 		Oid			infunc,
 					ioparam;
 
-		if (from == UNKNOWNOID)
-			str = DatumGetCString(value);
-		else
-		{
-			Oid			outfunc;
-			bool		isvarlena;
-
-			getTypeOutputInfo(from, &outfunc, &isvarlena);
-			str = OidOutputFunctionCall(outfunc, value);
-		}
 		getTypeInputInfo(to, &infunc, &ioparam);
 		if (!try_convert(0, infunc, CStringGetDatum(str), ioparam,
 						 model->pk_typmod, &result, &message))
@@ -178,4 +198,73 @@ ormar_key_arg(FunctionCallInfo fcinfo, int argno, OrmarModel *model,
 	if (!OidIsValid(from))
 		elog(ERROR, "could not determine type of argument \"%s\"", argname);
 	return ormar_coerce_key(PG_GETARG_DATUM(argno), from, model, argname);
+}
+
+/*
+ * Argument ARGNO, the keys of fetch_many, as an array of MODEL's primary-key
+ * type without NULL elements (a NULL key matches nothing).  It is an array of
+ * any element type that converts key by key (int8[] or text[] for an integer
+ * key, text[] for a uuid key), or a string holding an array literal, which is
+ * how an untyped bound parameter arrives (node-postgres sends a JS array as
+ * '{"1","2"}', psycopg a list of str the same way).  42804 when a key does
+ * not convert or the string is not an array literal.
+ */
+ArrayType *
+ormar_key_array_arg(FunctionCallInfo fcinfo, int argno, OrmarModel *model,
+					const char *argname)
+{
+	Oid			from = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	Datum		value;
+	ArrayType  *arr;
+	Oid			elemtype;
+	int16		elen,
+				klen;
+	bool		ebyval,
+				kbyval;
+	char		ealign,
+				kalign;
+	Datum	   *elems;
+	bool	   *enulls;
+	int			n,
+				nkeys = 0;
+	Datum	   *keys;
+
+	ormar_require_arg(fcinfo, argno, argname);
+	if (!OidIsValid(from))
+		elog(ERROR, "could not determine type of argument \"%s\"", argname);
+	value = PG_GETARG_DATUM(argno);
+
+	if (from == UNKNOWNOID || TypeCategory(from) == TYPCATEGORY_STRING)
+	{
+		char	   *str;
+		char	   *message = NULL;
+		Datum		result;
+
+		str = key_string(value, from);
+		if (!try_convert(0, F_ARRAY_IN, CStringGetDatum(str), model->pk_type,
+						 model->pk_typmod, &result, &message))
+			key_mismatch(argname, from, model, message);
+		arr = DatumGetArrayTypeP(result);
+	}
+	else if (type_is_array(from))
+		arr = DatumGetArrayTypeP(value);
+	else
+	{
+		key_mismatch(argname, from, model,
+					 psprintf("%s takes an array of keys.", argname));
+		return NULL;			/* keep compiler quiet */
+	}
+
+	elemtype = ARR_ELEMTYPE(arr);
+	if (elemtype == model->pk_type && !array_contains_nulls(arr))
+		return arr;
+
+	get_typlenbyvalalign(elemtype, &elen, &ebyval, &ealign);
+	get_typlenbyvalalign(model->pk_type, &klen, &kbyval, &kalign);
+	deconstruct_array(arr, elemtype, elen, ebyval, ealign, &elems, &enulls, &n);
+	keys = palloc(sizeof(Datum) * Max(n, 1));
+	for (int i = 0; i < n; i++)
+		if (!enulls[i])
+			keys[nkeys++] = ormar_coerce_key(elems[i], elemtype, model, argname);
+	return construct_array(keys, nkeys, model->pk_type, klen, kbyval, kalign);
 }
