@@ -36,6 +36,7 @@ typedef struct CallEntry
 {
 	CallKey		key;
 	ProxyCall	call;			/* strings live in CacheCxt */
+	SPIPlanPtr	plans[ORMAR_CALL_PLANS];	/* kept plans, by ProxyOp */
 } CallEntry;
 
 static MemoryContext CacheCxt = NULL;
@@ -59,6 +60,7 @@ typedef struct SqlEntry
 } SqlEntry;
 
 static HTAB *sqls = NULL;
+static List *orphan_plans = NIL;	/* kept plans whose entry went stale */
 static Oid	catalog_relid = InvalidOid;
 
 /* ormar_catalog_writes as of the last time the cache was checked */
@@ -119,6 +121,22 @@ ensure_cache(void)
 	check_own_writes();
 	if (calls != NULL && !stale)
 		return;
+	if (calls != NULL)
+	{
+		HASH_SEQ_STATUS status;
+		CallEntry  *entry;
+		ListCell   *lc;
+
+		/* the one invalidation rule: plans go with the metadata they used */
+		hash_seq_init(&status, calls);
+		while ((entry = hash_seq_search(&status)) != NULL)
+			for (int i = 0; i < ORMAR_CALL_PLANS; i++)
+				if (entry->plans[i])
+					SPI_freeplan(entry->plans[i]);
+		foreach(lc, orphan_plans)
+			SPI_freeplan(lfirst(lc));
+		orphan_plans = NIL;
+	}
 	if (CacheCxt == NULL)
 		CacheCxt = AllocSetContextCreate(CacheMemoryContext, "ormar_pg metadata",
 										 ALLOCSET_DEFAULT_SIZES);
@@ -139,7 +157,7 @@ ensure_cache(void)
 }
 
 static char *
-dup(const char *s, MemoryContext cxt)
+cache_strdup(const char *s, MemoryContext cxt)
 {
 	return s ? MemoryContextStrdup(cxt, s) : NULL;
 }
@@ -148,10 +166,10 @@ static void
 copy_model(OrmarModel *dst, const OrmarModel *src, MemoryContext cxt)
 {
 	*dst = *src;
-	dst->schema = dup(src->schema, cxt);
-	dst->name = dup(src->name, cxt);
-	dst->qualified = dup(src->qualified, cxt);
-	dst->pk_name = dup(src->pk_name, cxt);
+	dst->schema = cache_strdup(src->schema, cxt);
+	dst->name = cache_strdup(src->name, cxt);
+	dst->qualified = cache_strdup(src->qualified, cxt);
+	dst->pk_name = cache_strdup(src->pk_name, cxt);
 }
 
 /* Deep copy of SRC into CXT (the per-call pk is not part of it). */
@@ -162,34 +180,34 @@ copy_call(ProxyCall *dst, const ProxyCall *src, MemoryContext cxt)
 	const OrmarRel *s = src->end.rel;
 
 	*rel = *s;
-	rel->name = dup(s->name, cxt);
-	rel->target_schema = dup(s->target_schema, cxt);
-	rel->target_name = dup(s->target_name, cxt);
-	rel->related_name = dup(s->related_name, cxt);
-	rel->ondelete = dup(s->ondelete, cxt);
-	rel->onupdate = dup(s->onupdate, cxt);
-	rel->column_name = dup(s->column_name, cxt);
-	rel->constraint_name = dup(s->constraint_name, cxt);
-	rel->index_name = dup(s->index_name, cxt);
-	rel->through_schema = dup(s->through_schema, cxt);
-	rel->through_name = dup(s->through_name, cxt);
-	rel->through_column = dup(s->through_column, cxt);
-	rel->through_reverse_column = dup(s->through_reverse_column, cxt);
-	rel->through_fields = dup(s->through_fields, cxt);
+	rel->name = cache_strdup(s->name, cxt);
+	rel->target_schema = cache_strdup(s->target_schema, cxt);
+	rel->target_name = cache_strdup(s->target_name, cxt);
+	rel->related_name = cache_strdup(s->related_name, cxt);
+	rel->ondelete = cache_strdup(s->ondelete, cxt);
+	rel->onupdate = cache_strdup(s->onupdate, cxt);
+	rel->column_name = cache_strdup(s->column_name, cxt);
+	rel->constraint_name = cache_strdup(s->constraint_name, cxt);
+	rel->index_name = cache_strdup(s->index_name, cxt);
+	rel->through_schema = cache_strdup(s->through_schema, cxt);
+	rel->through_name = cache_strdup(s->through_name, cxt);
+	rel->through_column = cache_strdup(s->through_column, cxt);
+	rel->through_reverse_column = cache_strdup(s->through_reverse_column, cxt);
+	rel->through_fields = cache_strdup(s->through_fields, cxt);
 
 	*dst = *src;
 	ormar_end_of(rel, src->end.reverse, &dst->end);
 	copy_model(&dst->self, &src->self, cxt);
 	copy_model(&dst->other, &src->other, cxt);
-	dst->self_pk = dup(src->self_pk, cxt);
-	dst->other_pk = dup(src->other_pk, cxt);
-	dst->eq_self = dup(src->eq_self, cxt);
-	dst->eq_other = dup(src->eq_other, cxt);
-	dst->lt_other = dup(src->lt_other, cxt);
-	dst->fk = dup(src->fk, cxt);
-	dst->through = dup(src->through, cxt);
-	dst->th_self = dup(src->th_self, cxt);
-	dst->th_other = dup(src->th_other, cxt);
+	dst->self_pk = cache_strdup(src->self_pk, cxt);
+	dst->other_pk = cache_strdup(src->other_pk, cxt);
+	dst->eq_self = cache_strdup(src->eq_self, cxt);
+	dst->eq_other = cache_strdup(src->eq_other, cxt);
+	dst->lt_other = cache_strdup(src->lt_other, cxt);
+	dst->fk = cache_strdup(src->fk, cxt);
+	dst->through = cache_strdup(src->through, cxt);
+	dst->th_self = cache_strdup(src->th_self, cxt);
+	dst->th_other = cache_strdup(src->th_other, cxt);
 }
 
 static bool
@@ -246,11 +264,60 @@ ormar_cache_put_call(Oid model, const char *relation, const ProxyCall *call, uin
 		return;
 	entry = hash_search(calls, &key, HASH_ENTER, NULL);
 	copy_call(&entry->call, call, CacheCxt);
+	memset(entry->plans, 0, sizeof(entry->plans));
 	old = MemoryContextSwitchTo(CacheCxt);
 	tables = list_append_unique_oid(tables, call->self.relid);
 	tables = list_append_unique_oid(tables, call->other.relid);
 	if (OidIsValid(call->end.rel->through))
 		tables = list_append_unique_oid(tables, call->end.rel->through);
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The kept plan of operation OP on relation RELATION of MODEL, or NULL.
+ * Plans live as long as the metadata they were built from: a stale cache
+ * frees them.
+ */
+SPIPlanPtr
+ormar_cache_get_plan(Oid model, const char *relation, int op)
+{
+	CallKey		key;
+	CallEntry  *entry;
+
+	Assert(op >= 0 && op < ORMAR_CALL_PLANS);
+	ensure_cache();
+	if (!make_key(&key, model, relation))
+		return NULL;
+	entry = hash_search(calls, &key, HASH_FIND, NULL);
+	return entry ? entry->plans[op] : NULL;
+}
+
+/*
+ * Keep PLAN (already SPI_keepplan'd) as operation OP of RELATION of MODEL,
+ * freeing the one it replaces.  Without an entry (the cache went stale
+ * since the call looked its relation up) the plan is freed at the next
+ * reset, after the caller has used it.
+ */
+void
+ormar_cache_put_plan(Oid model, const char *relation, int op, SPIPlanPtr plan)
+{
+	CallKey		key;
+	CallEntry  *entry = NULL;
+	MemoryContext old;
+
+	Assert(op >= 0 && op < ORMAR_CALL_PLANS);
+	ensure_cache();
+	if (make_key(&key, model, relation))
+		entry = hash_search(calls, &key, HASH_FIND, NULL);
+	if (entry)
+	{
+		if (entry->plans[op] && entry->plans[op] != plan)
+			SPI_freeplan(entry->plans[op]);
+		entry->plans[op] = plan;
+		return;
+	}
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	orphan_plans = lappend(orphan_plans, plan);
 	MemoryContextSwitchTo(old);
 }
 

@@ -8,6 +8,7 @@
 
 #include "postgres.h"
 
+#include "executor/spi.h"
 #include "proxy.h"
 #include "storage/lockdefs.h"
 
@@ -16,6 +17,11 @@ extern uint64 ormar_cache_generation(void);
 extern bool ormar_cache_get_call(Oid model, const char *relation, ProxyCall *call);
 extern void ormar_cache_put_call(Oid model, const char *relation,
 								 const ProxyCall *call, uint64 gen);
+/* kept plans per proxy call, by operation (ProxyOp in proxy.h) */
+#define ORMAR_CALL_PLANS 8
+extern SPIPlanPtr ormar_cache_get_plan(Oid model, const char *relation, int op);
+extern void ormar_cache_put_plan(Oid model, const char *relation, int op,
+								 SPIPlanPtr plan);
 extern bool ormar_cache_get_sql(Oid model, const char *text, char **sql, OrmarModel *m);
 extern void ormar_cache_put_sql(Oid model, const char *text, const char *sql,
 								const OrmarModel *m, List *relids, uint64 gen);

@@ -29,15 +29,19 @@ PG_FUNCTION_INFO_V1(ormar_clear);
 PG_FUNCTION_INFO_V1(ormar_create_related);
 PG_FUNCTION_INFO_V1(ormar_update_through);
 
-/* Error 23503 unless MODEL has a row with key KEY (EQ: its key type's =). */
-static void
-require_row(OrmarModel *model, const char *eq, Datum key)
-{
-	Oid			argtypes[1] = {model->pk_type};
+static char *mutate_sql(ProxyCall *call, ProxyOp op);
 
-	ormar_exec(psprintf("SELECT 1 FROM %s x WHERE x.%s %s $1", model->qualified,
-						quote_identifier(model->pk_name), eq),
-			   1, argtypes, &key, NULL, false, 1);
+/*
+ * Error 23503 unless the model on side OP (PROXY_REQUIRE_SELF or
+ * PROXY_REQUIRE_OTHER) of CALL has a row with key KEY.
+ */
+static void
+require_row(ProxyCall *call, ProxyOp op, Datum key)
+{
+	OrmarModel *model = op == PROXY_REQUIRE_SELF ? &call->self : &call->other;
+
+	ormar_exec_plan(ormar_call_plan(call, op, mutate_sql, 1, &model->pk_type),
+					&key, NULL, false, 1);
 	if (SPI_processed == 0)
 	{
 		Oid			outfunc;
@@ -126,92 +130,80 @@ through_arg(FunctionCallInfo fcinfo, int argno, ProxyCall *call)
 	}
 }
 
+/*
+ * ormar.add: link row $2 of the other side to row $1; false when they were
+ * linked already.  With through values (many-to-many) the INSERT names the
+ * given extra columns, so its text depends on the call.  When nothing
+ * changed, a missing row of either side is 23503, not a silent false.
+ */
 static Datum
 add_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 {
 	OrmarEnd   *end = &call->end;
-	Datum		target;
 	Datum		values[3];
-	Oid			argtypes[3];
+	Oid			argtypes[3] = {call->self.pk_type, call->other.pk_type, JSONBOID};
 	Jsonb	   *through;
-	char	   *sql;
+	StringInfoData cols,
+				vals;
 	bool		changed;
 
 	ormar_require_arg(fcinfo, 3, "target_pk");
-	target = ormar_other_key(fcinfo, call, 3);
-	through = through_arg(fcinfo, 4, call);
 	values[0] = call->pk;
-	values[1] = target;
-	argtypes[0] = call->self.pk_type;
-	argtypes[1] = call->other.pk_type;
+	values[1] = ormar_other_key(fcinfo, call, 3);
+	through = through_arg(fcinfo, 4, call);
 
-	if (end->rel->kind == ORMAR_MANY_TO_MANY)
+	initStringInfo(&cols);
+	initStringInfo(&vals);
+	if (through)
+		data_columns(through, end->rel->through, "through", NULL, &cols, &vals);
+	if (cols.len > 0)
 	{
-		StringInfoData cols,
-					vals;
-
-		initStringInfo(&cols);
-		initStringInfo(&vals);
-		if (through)
-			data_columns(through, end->rel->through, "through", NULL, &cols, &vals);
-		if (cols.len == 0)
-			sql = psprintf("INSERT INTO %s (%s, %s) VALUES ($1, $2) ON CONFLICT (%s, %s) DO NOTHING",
-						   call->through, call->th_self, call->th_other,
-						   call->th_self, call->th_other);
-		else
-		{
-			sql = psprintf("INSERT INTO %s (%s, %s, %s) SELECT $1, $2, %s"
-						   " FROM pg_catalog.jsonb_populate_record(NULL::%s, $3) r"
-						   " ON CONFLICT (%s, %s) DO NOTHING",
-						   call->through, call->th_self, call->th_other, cols.data,
-						   vals.data, call->through, call->th_self, call->th_other);
-			values[2] = JsonbPGetDatum(through);
-			argtypes[2] = JSONBOID;
-		}
-		ormar_exec(sql, cols.len ? 3 : 2, argtypes, values, NULL, false, 0);
-		return BoolGetDatum(SPI_processed > 0);
-	}
-
-	if (end->key_on_self)
-	{
-		/* the model's own key column takes the target's key */
-		sql = psprintf("UPDATE %s s SET %s = $2 WHERE s.%s %s $1"
-					   " AND (s.%s IS NULL OR NOT s.%s %s $2)",
-					   call->self.qualified, call->fk, call->self_pk, call->eq_self,
-					   call->fk, call->fk, call->eq_other);
-		ormar_exec(sql, 2, argtypes, values, NULL, false, 0);
-		changed = SPI_processed > 0;
-		if (!changed)
-			require_row(&call->self, call->eq_self, call->pk);
+		values[2] = JsonbPGetDatum(through);
+		ormar_exec(psprintf("INSERT INTO %s (%s, %s, %s) SELECT $1, $2, %s"
+							" FROM pg_catalog.jsonb_populate_record(NULL::%s, $3) r"
+							" ON CONFLICT (%s, %s) DO NOTHING",
+							call->through, call->th_self, call->th_other, cols.data,
+							vals.data, call->through, call->th_self, call->th_other),
+				   3, argtypes, values, NULL, false, 0);
 	}
 	else
+		ormar_exec_plan(ormar_call_plan(call, PROXY_ADD, mutate_sql, 2, argtypes),
+						values, NULL, false, 0);
+	changed = SPI_processed > 0;
+	if (!changed && end->rel->kind == ORMAR_FOREIGN_KEY)
 	{
-		/* the child's key column takes our key */
-		sql = psprintf("UPDATE %s o SET %s = $1 WHERE o.%s %s $2"
-					   " AND (o.%s IS NULL OR NOT o.%s %s $1)",
-					   call->other.qualified, call->fk, call->other_pk, call->eq_other,
-					   call->fk, call->fk, call->eq_self);
-		ormar_exec(sql, 2, argtypes, values, NULL, false, 0);
-		changed = SPI_processed > 0;
-		if (!changed)
-		{
-			require_row(&call->self, call->eq_self, call->pk);
-			require_row(&call->other, call->eq_other, target);
-		}
+		require_row(call, PROXY_REQUIRE_SELF, values[0]);
+		if (!end->key_on_self)
+			require_row(call, PROXY_REQUIRE_OTHER, values[1]);
 	}
 	return BoolGetDatum(changed);
 }
 
 /*
- * The one statement that unlinks rows related to key $1 of the proxy's
- * model: only the row with key $2 of the other side (ONE, for remove) or
- * all of them (clear).
- *
- * many-to-many: the links go.  Reverse foreign key: the children's key
- * becomes NULL (KEEP) or the children are deleted.  Forward foreign key:
- * the model's own key becomes NULL; deleting the referenced row instead is
- * refused (22023), because with ON DELETE CASCADE it would delete rows the
- * call never named (the row's other children).
+ * 22023 for keep_reversed => false on a forward foreign key: deleting the
+ * referenced row could, by its ON DELETE action, delete rows the call
+ * never named (the row's other children).
+ */
+static void
+check_keep_reversed(ProxyCall *call, bool keep)
+{
+	if (!keep && call->end.key_on_self)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("keep_reversed => false is not allowed on foreign key \"%s\" of model \"%s\"",
+						call->end.name, call->self.name),
+				 errdetail("Deleting the referenced row of model \"%s\" could delete rows the call did not name.",
+						   call->other.name),
+				 errhint("Remove the link with keep_reversed => true, or delete the row of \"%s\" itself.",
+						 call->other.name)));
+}
+
+/*
+ * The statement that unlinks rows related to key $1 of the proxy's model:
+ * only the row with key $2 of the other side (ONE, for remove) or all of
+ * them (clear).  many-to-many: the links go.  Reverse foreign key: the
+ * children's key becomes NULL (KEEP) or the children are deleted.  Forward
+ * foreign key: the model's own key becomes NULL (see check_keep_reversed).
  */
 static char *
 unlink_sql(ProxyCall *call, bool keep, bool one)
@@ -225,15 +217,7 @@ unlink_sql(ProxyCall *call, bool keep, bool one)
 						one ? " " : "", one ? call->eq_other : "", one ? " $2" : "");
 	if (end->key_on_self)
 	{
-		if (!keep)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("keep_reversed => false is not allowed on foreign key \"%s\" of model \"%s\"",
-							end->name, call->self.name),
-					 errdetail("Deleting the referenced row of model \"%s\" could delete rows the call did not name.",
-							   call->other.name),
-					 errhint("Remove the link with keep_reversed => true, or delete the row of \"%s\" itself.",
-							 call->other.name)));
+		Assert(keep);
 		if (one)
 			return psprintf("UPDATE %s s SET %s = NULL WHERE s.%s %s $1 AND s.%s %s $2",
 							call->self.qualified, call->fk, call->self_pk, call->eq_self,
@@ -249,20 +233,71 @@ unlink_sql(ProxyCall *call, bool keep, bool one)
 					one ? " " : "", one ? call->eq_other : "", one ? " $2" : "");
 }
 
+/*
+ * The fixed-shape statements of the write side, by operation (ProxySqlFn
+ * for ormar_call_plan).  $1 is the key of the proxy's model, $2 the key of
+ * the other side.
+ */
+static char *
+mutate_sql(ProxyCall *call, ProxyOp op)
+{
+	OrmarEnd   *end = &call->end;
+
+	switch (op)
+	{
+		case PROXY_ADD:
+			if (end->rel->kind == ORMAR_MANY_TO_MANY)
+				return psprintf("INSERT INTO %s (%s, %s) VALUES ($1, $2) ON CONFLICT (%s, %s) DO NOTHING",
+								call->through, call->th_self, call->th_other,
+								call->th_self, call->th_other);
+			if (end->key_on_self)	/* the model's own key column takes the target's key */
+				return psprintf("UPDATE %s s SET %s = $2 WHERE s.%s %s $1"
+								" AND (s.%s IS NULL OR NOT s.%s %s $2)",
+								call->self.qualified, call->fk, call->self_pk, call->eq_self,
+								call->fk, call->fk, call->eq_other);
+			/* the child's key column takes our key */
+			return psprintf("UPDATE %s o SET %s = $1 WHERE o.%s %s $2"
+							" AND (o.%s IS NULL OR NOT o.%s %s $1)",
+							call->other.qualified, call->fk, call->other_pk, call->eq_other,
+							call->fk, call->fk, call->eq_self);
+		case PROXY_REMOVE_KEEP:
+			return unlink_sql(call, true, true);
+		case PROXY_REMOVE_DELETE:
+			return unlink_sql(call, false, true);
+		case PROXY_CLEAR_KEEP:
+			return unlink_sql(call, true, false);
+		case PROXY_CLEAR_DELETE:
+			return unlink_sql(call, false, false);
+		case PROXY_REQUIRE_SELF:
+			return psprintf("SELECT 1 FROM %s x WHERE x.%s %s $1", call->self.qualified,
+							call->self_pk, call->eq_self);
+		case PROXY_REQUIRE_OTHER:
+			return psprintf("SELECT 1 FROM %s x WHERE x.%s %s $1", call->other.qualified,
+							call->other_pk, call->eq_other);
+		case PROXY_RELATED:
+			break;
+	}
+	elog(ERROR, "unexpected proxy operation %d", (int) op);
+	return NULL;				/* keep compiler quiet */
+}
+
 /* ormar.remove: unlink one related row; false when the two were not related. */
 static Datum
 remove_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 {
 	Datum		values[2];
 	Oid			argtypes[2] = {call->self.pk_type, call->other.pk_type};
-	char	   *sql;
+	bool		keep;
 
 	ormar_require_arg(fcinfo, 3, "target_pk");
 	ormar_require_arg(fcinfo, 4, "keep_reversed");
-	sql = unlink_sql(call, PG_GETARG_BOOL(4), true);
+	keep = PG_GETARG_BOOL(4);
+	check_keep_reversed(call, keep);
 	values[0] = call->pk;
 	values[1] = ormar_other_key(fcinfo, call, 3);
-	ormar_exec(sql, 2, argtypes, values, NULL, false, 0);
+	ormar_exec_plan(ormar_call_plan(call, keep ? PROXY_REMOVE_KEEP : PROXY_REMOVE_DELETE,
+									mutate_sql, 2, argtypes),
+					values, NULL, false, 0);
 	return BoolGetDatum(SPI_processed > 0);
 }
 
@@ -270,12 +305,14 @@ remove_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 static Datum
 clear_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 {
-	Oid			argtypes[1] = {call->self.pk_type};
-	char	   *sql;
+	bool		keep;
 
 	ormar_require_arg(fcinfo, 3, "keep_reversed");
-	sql = unlink_sql(call, PG_GETARG_BOOL(3), false);
-	ormar_exec(sql, 1, argtypes, &call->pk, NULL, false, 0);
+	keep = PG_GETARG_BOOL(3);
+	check_keep_reversed(call, keep);
+	ormar_exec_plan(ormar_call_plan(call, keep ? PROXY_CLEAR_KEEP : PROXY_CLEAR_DELETE,
+									mutate_sql, 1, &call->self.pk_type),
+					&call->pk, NULL, false, 0);
 	return Int64GetDatum((int64) SPI_processed);
 }
 
@@ -346,7 +383,7 @@ create_related_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 	}
 	else if (end->key_on_self)
 	{
-		require_row(&call->self, call->eq_self, call->pk);
+		require_row(call, PROXY_REQUIRE_SELF, call->pk);
 		sql = psprintf("WITH n AS (%s), u AS (UPDATE %s s SET %s = n.%s FROM n WHERE s.%s %s $1)"
 					   " SELECT pg_catalog.to_jsonb(n.*) FROM n",
 					   insert.data, call->self.qualified, call->fk, call->other_pk,

@@ -130,6 +130,53 @@ ormar_through_object(OrmarRel *rel, const char *alias)
 }
 
 /*
+ * The plan of operation OP of CALL's relation: kept with the relation's
+ * cached metadata, so a warm call builds no SQL text and prepares nothing;
+ * on a miss (or when the plancache says the plan went invalid) BUILD
+ * writes the statement and it is prepared and kept.
+ */
+SPIPlanPtr
+ormar_call_plan(ProxyCall *call, ProxyOp op, ProxySqlFn build, int nargs, Oid *argtypes)
+{
+	SPIPlanPtr	plan = ormar_cache_get_plan(call->end.self, call->end.name, op);
+	char	   *sql;
+
+	if (plan && SPI_plan_is_valid(plan))
+		return plan;
+	sql = build(call, op);
+	plan = SPI_prepare(sql, nargs, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+	SPI_keepplan(plan);
+	ormar_cache_put_plan(call->end.self, call->end.name, op, plan);
+	return plan;
+}
+
+/* The statement of ormar.related: the rows of the other side of $1. */
+static char *
+related_sql(ProxyCall *call, ProxyOp op)
+{
+	OrmarEnd   *end = &call->end;
+
+	Assert(op == PROXY_RELATED);
+	if (end->rel->kind == ORMAR_MANY_TO_MANY)
+		return psprintf("SELECT pg_catalog.to_jsonb(o.*)%s FROM %s th JOIN %s o ON o.%s %s th.%s"
+						" WHERE th.%s %s $1 ORDER BY o.%s USING %s",
+						ormar_through_object(end->rel, "th"), call->through, call->other.qualified,
+						call->other_pk, call->eq_other, call->th_other,
+						call->th_self, call->eq_self, call->other_pk, call->lt_other);
+	if (end->key_on_self)
+		return psprintf("SELECT pg_catalog.to_jsonb(o.*) FROM %s o WHERE o.%s %s"
+						" (SELECT s.%s FROM %s s WHERE s.%s %s $1)",
+						call->other.qualified, call->other_pk, call->eq_other,
+						call->fk, call->self.qualified, call->self_pk, call->eq_self);
+	return psprintf("SELECT pg_catalog.to_jsonb(o.*) FROM %s o WHERE o.%s %s $1"
+					" ORDER BY o.%s USING %s",
+					call->other.qualified, call->fk, call->eq_self,
+					call->other_pk, call->lt_other);
+}
+
+/*
  * ormar.related(model, pk, relation): the rows on the other side, ordered
  * by their primary key, as jsonb.
  */
@@ -138,32 +185,12 @@ related_impl(FunctionCallInfo fcinfo)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ProxyCall	call;
-	OrmarEnd   *end = &call.end;
-	char	   *sql;
-	Oid			argtypes[1];
+	SPIPlanPtr	plan;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	ormar_proxy_begin(fcinfo, &call);
-	argtypes[0] = call.self.pk_type;
-
-	if (end->rel->kind == ORMAR_MANY_TO_MANY)
-		sql = psprintf("SELECT pg_catalog.to_jsonb(o.*)%s FROM %s th JOIN %s o ON o.%s %s th.%s"
-					   " WHERE th.%s %s $1 ORDER BY o.%s USING %s",
-					   ormar_through_object(end->rel, "th"), call.through, call.other.qualified,
-					   call.other_pk, call.eq_other, call.th_other,
-					   call.th_self, call.eq_self, call.other_pk, call.lt_other);
-	else if (end->key_on_self)
-		sql = psprintf("SELECT pg_catalog.to_jsonb(o.*) FROM %s o WHERE o.%s %s"
-					   " (SELECT s.%s FROM %s s WHERE s.%s %s $1)",
-					   call.other.qualified, call.other_pk, call.eq_other,
-					   call.fk, call.self.qualified, call.self_pk, call.eq_self);
-	else
-		sql = psprintf("SELECT pg_catalog.to_jsonb(o.*) FROM %s o WHERE o.%s %s $1"
-					   " ORDER BY o.%s USING %s",
-					   call.other.qualified, call.fk, call.eq_self,
-					   call.other_pk, call.lt_other);
-
-	ormar_exec(sql, 1, argtypes, &call.pk, NULL, true, 0);
+	plan = ormar_call_plan(&call, PROXY_RELATED, related_sql, 1, &call.self.pk_type);
+	ormar_exec_plan(plan, &call.pk, NULL, true, 0);
 	ormar_rows_to_result(rsinfo);
 	return (Datum) 0;
 }

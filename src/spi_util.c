@@ -169,6 +169,22 @@ ormar_exec(const char *sql, int nargs, Oid *argtypes, Datum *values,
 }
 
 /*
+ * Run kept plan PLAN (see ormar_call_plan), as ormar_exec runs its plans.
+ */
+int
+ormar_exec_plan(SPIPlanPtr plan, Datum *values, const char *nulls,
+				bool read_only, long count)
+{
+	int			rc;
+
+	ormar_statements_run++;
+	rc = SPI_execute_plan(plan, values, nulls, read_only || ormar_read_depth > 0, count);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	return rc;
+}
+
+/*
  * Snapshot of a read-only API call (related, fetch, fetch_many, traverse).
  * Such a call reads the catalog and the data with one snapshot, taken when
  * the call starts and taken again (ormar_read_snapshot_renew) when it had

@@ -15,6 +15,9 @@ extern int	ormar_exec(const char *sql, int nargs, Oid *argtypes,
 					   Datum *values, const char *nulls, bool read_only,
 					   long count);
 
+extern int	ormar_exec_plan(SPIPlanPtr plan, Datum *values, const char *nulls,
+							bool read_only, long count);
+
 /* Run one generated DDL statement (refused unless it parses as exactly one). */
 extern void ormar_ddl(const char *sql);
 
