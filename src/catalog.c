@@ -655,37 +655,62 @@ ormar_relation_names(Oid model)
 /*
  * Error 42710 if NAME is already used on MODEL by a column (other than
  * OWN_COLUMN, the new relation's own key column), a relation or the reverse
- * side of one.  NEWDESC describes the relation being added; HINT says what
- * to change.
+ * side of one.  NEWREL is the relation being added, REVERSE says whether
+ * NAME is its reverse side; the messages name both sides in full.
  */
 void
 ormar_check_name_free(Oid model, const char *name, const char *own_column,
-					  const char *newdesc, const char *hint)
+					  OrmarRel *newrel, bool reverse)
 {
 	OrmarEnd	end;
-	char	   *existing = NULL;
-	AttrNumber	attnum;
+	enum
+	{
+		CLASH_NONE, CLASH_RELATION, CLASH_REVERSE, CLASH_COLUMN
+	}			clash = CLASH_NONE;
+	const char *table = get_rel_name(model);
+	const char *source = get_rel_name(newrel->model);
+	const char *other_model = NULL;
+	const char *other_name = NULL;
 
 	if (ormar_find_end(model, name, &end))
 	{
-		if (end.reverse)
-			existing = psprintf("the reverse side of relation \"%s.%s\"",
-								get_rel_name(end.rel->model), end.rel->name);
-		else
-			existing = psprintf("relation \"%s.%s\"", get_rel_name(model), name);
+		clash = end.reverse ? CLASH_REVERSE : CLASH_RELATION;
+		other_model = end.reverse ? get_rel_name(end.rel->model) : table;
+		other_name = end.reverse ? end.rel->name : name;
 	}
 	else if (strlen(name) < NAMEDATALEN &&
-			 (attnum = get_attnum(model, name)) != InvalidAttrNumber &&
+			 get_attnum(model, name) != InvalidAttrNumber &&
 			 (own_column == NULL || strcmp(own_column, name) != 0))
-		existing = psprintf("column \"%s\" of table \"%s\"", name, get_rel_name(model));
+		clash = CLASH_COLUMN;
+	if (clash == CLASH_NONE)
+		return;
 
-	if (existing)
+	if (reverse)
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),
-				 errmsg("name \"%s\" is already used on model \"%s\"",
-						name, get_rel_name(model)),
-				 errdetail("%s clashes with %s.", newdesc, existing),
-				 errhint("%s", hint)));
+				 errmsg("name \"%s\" is already used on model \"%s\"", name, table),
+				 clash == CLASH_COLUMN ?
+				 errdetail("The reverse side \"%s\" of relation \"%s.%s\" clashes with column \"%s\" of table \"%s\".",
+						   name, source, newrel->name, name, table) :
+				 clash == CLASH_REVERSE ?
+				 errdetail("The reverse side \"%s\" of relation \"%s.%s\" clashes with the reverse side of relation \"%s.%s\".",
+						   name, source, newrel->name, other_model, other_name) :
+				 errdetail("The reverse side \"%s\" of relation \"%s.%s\" clashes with relation \"%s.%s\".",
+						   name, source, newrel->name, other_model, other_name),
+				 errhint("Set related_name on \"%s.%s\" to a name not used on model \"%s\".",
+						 source, newrel->name, table)));
+	ereport(ERROR,
+			(errcode(ERRCODE_DUPLICATE_OBJECT),
+			 errmsg("name \"%s\" is already used on model \"%s\"", name, table),
+			 clash == CLASH_COLUMN ?
+			 errdetail("Relation \"%s.%s\" clashes with column \"%s\" of table \"%s\".",
+					   source, name, name, table) :
+			 clash == CLASH_REVERSE ?
+			 errdetail("Relation \"%s.%s\" clashes with the reverse side of relation \"%s.%s\".",
+					   source, name, other_model, other_name) :
+			 errdetail("Relation \"%s.%s\" clashes with relation \"%s.%s\".",
+					   source, name, other_model, other_name),
+			 errhint("Give the relation a name not used on the model.")));
 }
 
 /* Relations in which any table of OIDS (an oid[]) takes part. */

@@ -118,8 +118,8 @@ extern void ormar_lookup_end(Oid model, const char *name, OrmarEnd *end);
 extern void ormar_end_of(OrmarRel *rel, bool reverse, OrmarEnd *end);
 extern char *ormar_relation_names(Oid model);
 extern void ormar_check_name_free(Oid model, const char *name,
-								  const char *fk_column, const char *what,
-								  const char *hint_side);
+								  const char *own_column, OrmarRel *newrel,
+								  bool reverse);
 
 extern const char *ormar_kind_name(OrmarKind kind);
 extern Datum ormar_adopted_to_array(int adopted);

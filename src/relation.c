@@ -94,17 +94,6 @@ ormar_check_not_through(Oid model)
 				 errdetail("A through model may hold extra columns, never relations.")));
 }
 
-static char *
-describe_rel(OrmarRel *rel, bool reverse)
-{
-	char	   *model = get_rel_name(rel->model);
-
-	if (reverse)
-		return psprintf("The reverse side \"%s\" of relation \"%s.%s\"",
-						rel->related_name, model, rel->name);
-	return psprintf("Relation \"%s.%s\"", model, rel->name);
-}
-
 /*
  * Lock the tables of REL (model, target, through table if it exists yet)
  * before any of its objects change, in OID order: a concurrent proxy call
@@ -212,14 +201,11 @@ build_relation(OrmarRel *rel)
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
 					 errmsg("name \"%s\" is already used on model \"%s\"", rel->name, m.name),
-					 errdetail("%s clashes with relation \"%s.%s\".",
-							   describe_rel(rel, true), m.name, rel->name),
+					 errdetail("The reverse side \"%s\" of relation \"%s.%s\" clashes with relation \"%s.%s\".",
+							   rel->related_name, m.name, rel->name, m.name, rel->name),
 					 errhint("Set related_name on \"%s.%s\" to a name not used on model \"%s\".",
 							 m.name, rel->name, m.name)));
-		ormar_check_name_free(rel->target, rel->related_name, NULL,
-							  describe_rel(rel, true),
-							  psprintf("Set related_name on \"%s.%s\" to a name not used on model \"%s\".",
-									   m.name, rel->name, t.name));
+		ormar_check_name_free(rel->target, rel->related_name, NULL, rel, true);
 	}
 
 	if (rel->kind == ORMAR_FOREIGN_KEY)
@@ -265,7 +251,6 @@ ormar_declare(OrmarRel *rel)
 {
 	OrmarModel	m;
 	Oid			target;
-	char	   *desc;
 
 	ormar_require_model(rel->model);
 	ormar_check_owner(rel->model);
@@ -327,10 +312,9 @@ ormar_declare(OrmarRel *rel)
 			ormar_check_owner(through);
 	}
 
-	desc = describe_rel(rel, false);
 	ormar_check_name_free(rel->model, rel->name,
 						  rel->kind == ORMAR_FOREIGN_KEY ? rel->column_name : NULL,
-						  desc, "Give the relation a name not used on the model.");
+						  rel, false);
 	if (rel->kind == ORMAR_FOREIGN_KEY && strcmp(rel->column_name, rel->name) != 0)
 	{
 		OrmarEnd	end;
