@@ -27,6 +27,9 @@
 # with "N passed, N failed".
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+STRESS_DIR=$HERE
+# shellcheck source=test/stress/lib.sh
+. "$HERE/lib.sh"
 CLIENTS=16 DURATION=60 READERS=4 DECL_DURATION=60 ROWS=2000 DB=ormar_stress
 while (($#)); do
     case $1 in
@@ -151,7 +154,7 @@ else
 fi
 q -c "SELECT stress.declare('drop_m2m'), stress.declare('drop_fk')" >/dev/null
 q -c 'TRUNCATE stress.errors'
-run_checks "$HERE/consistency.sql" "SELECT pg_temp.cchk("
+run_consistency "after the declarations" psql -d "$DB"
 [ "$(q -c 'SELECT count(*) FROM stress.fingerprint WHERE before IS DISTINCT FROM stress.catalog_fingerprint()')" = 0 ]
 check "after dropping both relations, catalog and generated objects are as before the phase" $?
 
