@@ -222,40 +222,35 @@ regenerate_cb(void *arg)
 }
 
 /*
- * ormar.distribute: (1) every check against Citus's rules, over the model's
- * foreign keys both ways and its many-to-manys, before anything changes;
- * (2) suspend the keys of local tables that would make Citus create Citus
- * local tables, turn a narrow identity into a sequence, let Citus convert
- * the model and its through tables, create the keys again (restoring ones
- * suspended earlier); (3) regenerate the accessors and views and build the
- * pending relations that waited for this model as a Citus table.
+ * What ormar.distribute will do to a model, decided in full before
+ * anything changes: the Citus table it becomes, the foreign keys of local
+ * tables to suspend, the keys to create again afterwards, the through
+ * tables that go with it and the narrow identity columns to convert.
  */
-static Datum
-distribute_impl(FunctionCallInfo fcinfo)
+typedef struct DistributePlan
 {
 	Oid			relid;
-	char	   *column = NULL;
-	Oid			colocate = InvalidOid;
 	OrmarModel	m;
-	CitusTable	mc;
+	char	   *column;			/* distribution column, NULL: reference table */
+	Oid			colocate;
 	CitusTable	want;
-	List	   *out;
-	List	   *in;
-	List	   *suspend = NIL;	/* LinkFk: local tables' keys to drop */
-	List	   *restore = NIL;	/* LinkFk: keys to (re)create after */
-	List	   *throughs = NIL;	/* OrmarRel: through tables to distribute */
-	ListCell   *lc;
-	List	   *identities;
+	List	   *out;			/* OrmarRel: relations from the model */
+	List	   *in;				/* OrmarRel: relations to it */
+	List	   *suspend;		/* LinkFk: local tables' keys to drop */
+	List	   *restore;		/* LinkFk: keys to (re)create after */
+	List	   *throughs;		/* OrmarRel: through tables to distribute */
+	List	   *identities;		/* narrow identity columns to convert */
+} DistributePlan;
 
-	ormar_require_arg(fcinfo, 0, "model");
-	relid = PG_GETARG_OID(0);
-	if (!PG_ARGISNULL(1))
-		column = pstrdup(NameStr(*PG_GETARG_NAME(1)));
-	if (!PG_ARGISNULL(2))
-		colocate = PG_GETARG_OID(2);
-	ormar_require_model(relid);
-	ormar_check_owner(relid);
-	ormar_model_info(relid, &m);
+/*
+ * The model's own checks: Citus is there, the model is no through table,
+ * is not a Citus table already (false: it is already what was asked, a
+ * NOTICE said so), and the distribution column and colocate_with are usable.
+ */
+static bool
+check_model(DistributePlan *p)
+{
+	CitusTable	mc;
 
 	if (!ormar_citus_present())
 		ereport(ERROR,
@@ -266,67 +261,73 @@ distribute_impl(FunctionCallInfo fcinfo)
 		char	   *um,
 				   *un;
 
-		if (ormar_through_of(relid, &um, &un))
-			ormar_citus_refuse(psprintf("model \"%s\" is the through table of relation \"%s.%s\"", m.name, um, un),
+		if (ormar_through_of(p->relid, &um, &un))
+			ormar_citus_refuse(psprintf("model \"%s\" is the through table of relation \"%s.%s\"", p->m.name, um, un),
 				   "A through table is distributed together with the model that is its hash-distributed side, or made a reference table with its two sides.",
 				   psprintf("Distribute \"%s\" and its target instead.", um));
 	}
-	if (column == NULL && OidIsValid(colocate))
+	if (p->column == NULL && OidIsValid(p->colocate))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("colocate_with needs a distribution column"),
 				 errdetail("A reference table is copied to every node and is co-located with nothing.")));
 
-	ormar_citus_kind_of(relid, &mc);
-	want.kind = column ? CITUS_HASH : CITUS_REFERENCE;
-	want.column = column;
-	want.colocation = 0;
+	ormar_citus_kind_of(p->relid, &mc);
+	p->want.kind = p->column ? CITUS_HASH : CITUS_REFERENCE;
+	p->want.column = p->column;
+	p->want.colocation = 0;
 	if (mc.kind != CITUS_NONE)
 	{
-		if (mc.kind == want.kind &&
-			(column == NULL || strcmp(column, mc.column) == 0))
+		if (mc.kind == p->want.kind &&
+			(p->column == NULL || strcmp(p->column, mc.column) == 0))
 		{
 			ereport(NOTICE,
-					(errmsg("model \"%s\" is already %s", m.name, ormar_citus_kind_text(mc.kind))));
-			PG_RETURN_VOID();
+					(errmsg("model \"%s\" is already %s", p->m.name, ormar_citus_kind_text(mc.kind))));
+			return false;
 		}
-		ormar_citus_refuse(psprintf("model \"%s\" is already %s", m.name, ormar_citus_kind_text(mc.kind)),
+		ormar_citus_refuse(psprintf("model \"%s\" is already %s", p->m.name, ormar_citus_kind_text(mc.kind)),
 			   "ormar.distribute converts a local table; Citus changes an existing Citus table only with its own functions.",
-			   psprintf("Use Citus's undistribute_table('%s') first, or alter_distributed_table().", m.name));
+			   psprintf("Use Citus's undistribute_table('%s') first, or alter_distributed_table().", p->m.name));
 	}
 
-	if (column)
+	if (p->column)
 	{
-		AttrNumber	attnum = get_attnum(relid, column);
+		AttrNumber	attnum = get_attnum(p->relid, p->column);
 		char	   *idx;
 
 		if (attnum == InvalidAttrNumber)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("column \"%s\" of model \"%s\" does not exist", column, m.name)));
-		idx = unique_index_without(relid, column);
+					 errmsg("column \"%s\" of model \"%s\" does not exist", p->column, p->m.name)));
+		idx = unique_index_without(p->relid, p->column);
 		if (idx)
-			ormar_citus_refuse(psprintf("model \"%s\" cannot be distributed by column \"%s\"", m.name, column),
+			ormar_citus_refuse(psprintf("model \"%s\" cannot be distributed by column \"%s\"", p->m.name, p->column),
 				   psprintf("Every primary key or unique constraint of a distributed table must include the distribution column, and index \"%s\" does not.", idx),
-				   psprintf("Distribute \"%s\" by its key \"%s\", or make it a reference table.", m.name, m.pk_name));
-		if (OidIsValid(colocate))
+				   psprintf("Distribute \"%s\" by its key \"%s\", or make it a reference table.", p->m.name, p->m.pk_name));
+		if (OidIsValid(p->colocate))
 		{
 			CitusTable	cc;
 
-			ormar_citus_kind_of(colocate, &cc);
+			ormar_citus_kind_of(p->colocate, &cc);
 			if (cc.kind != CITUS_HASH)
-				ormar_citus_refuse(psprintf("cannot co-locate \"%s\" with \"%s\"", m.name, get_rel_name(colocate)),
+				ormar_citus_refuse(psprintf("cannot co-locate \"%s\" with \"%s\"", p->m.name, get_rel_name(p->colocate)),
 					   psprintf("Citus co-locates only distributed tables, and \"%s\" is %s.",
-								get_rel_name(colocate), ormar_citus_kind_text(cc.kind)),
-					   psprintf("Distribute \"%s\" first.", get_rel_name(colocate)));
-			want.colocation = cc.colocation;
+								get_rel_name(p->colocate), ormar_citus_kind_text(cc.kind)),
+					   psprintf("Distribute \"%s\" first.", get_rel_name(p->colocate)));
+			p->want.colocation = cc.colocation;
 		}
 	}
 
-	/* 1. every check, before anything changes */
-	out = ormar_relations_from(relid);
-	in = ormar_relations_to(relid);
-	foreach(lc, out)
+	return true;
+}
+
+/* Foreign keys from the model: each target must suit Citus's rules. */
+static void
+plan_outgoing(DistributePlan *p)
+{
+	ListCell   *lc;
+
+	foreach(lc, p->out)
 	{
 		OrmarRel   *rel = lfirst(lc);
 		OrmarModel	t;
@@ -335,59 +336,70 @@ distribute_impl(FunctionCallInfo fcinfo)
 
 		if (!OidIsValid(rel->target) || rel->kind != ORMAR_FOREIGN_KEY)
 			continue;
-		what = psprintf("relation \"%s.%s\"", m.name, rel->name);
+		what = psprintf("relation \"%s.%s\"", p->m.name, rel->name);
 		ormar_model_info(rel->target, &t);
-		if (rel->target == relid)
-			tc = want;
+		if (rel->target == p->relid)
+			tc = p->want;
 		else
 			ormar_citus_kind_of(rel->target, &tc);
-		if (want.kind == CITUS_HASH && tc.kind == CITUS_HASH && !OidIsValid(colocate) &&
-			rel->target != relid)
-			want.colocation = tc.colocation;	/* co-located with its target */
-		ormar_citus_check_fk(what, &m, &want, rel->column_name, rel->one_to_one, rel->ondelete,
+		if (p->want.kind == CITUS_HASH && tc.kind == CITUS_HASH && !OidIsValid(p->colocate) &&
+			rel->target != p->relid)
+			p->want.colocation = tc.colocation;	/* co-located with its target */
+		ormar_citus_check_fk(what, &p->m, &p->want, rel->column_name, rel->one_to_one, rel->ondelete,
 				 rel->onupdate, &t, &tc);
-		if (want.kind == CITUS_HASH && tc.kind == CITUS_HASH && !OidIsValid(colocate))
-			colocate = rel->target;
+		if (p->want.kind == CITUS_HASH && tc.kind == CITUS_HASH && !OidIsValid(p->colocate))
+			p->colocate = rel->target;
 		if (rel->constraint_name &&
-			!OidIsValid(get_relation_constraint_oid(relid, rel->constraint_name, true)))
+			!OidIsValid(get_relation_constraint_oid(p->relid, rel->constraint_name, true)))
 		{
 			LinkFk	   *fk = palloc0(sizeof(LinkFk));
 
-			fk->relid = relid;
+			fk->relid = p->relid;
 			fk->name = rel->constraint_name;
 			fk->column = rel->column_name;
 			fk->target = rel->target;
 			fk->actions = fk_actions_sql(rel);
-			restore = lappend(restore, fk);
+			p->restore = lappend(p->restore, fk);
 		}
 	}
-	foreach(lc, in)
+}
+
+/*
+ * Foreign keys of other models to this one: refused from a local table to
+ * a distributed one; suspended while this one becomes a reference table.
+ */
+static void
+plan_incoming(DistributePlan *p)
+{
+	ListCell   *lc;
+
+	foreach(lc, p->in)
 	{
 		OrmarRel   *rel = lfirst(lc);
 		OrmarModel	src;
 		CitusTable	sc;
 		char	   *con;
 
-		if (rel->kind != ORMAR_FOREIGN_KEY || rel->model == relid)
+		if (rel->kind != ORMAR_FOREIGN_KEY || rel->model == p->relid)
 			continue;
 		ormar_model_info(rel->model, &src);
 		ormar_citus_kind_of(rel->model, &sc);
 		if (sc.kind != CITUS_NONE)
 			continue;			/* a Citus table referencing a local one: cannot exist */
-		if (want.kind == CITUS_HASH)
+		if (p->want.kind == CITUS_HASH)
 			ormar_citus_refuse(psprintf("local model \"%s\" references \"%s\" (relation \"%s.%s\")",
-							src.name, m.name, src.name, rel->name),
+							src.name, p->m.name, src.name, rel->name),
 				   "Citus does not allow a foreign key from a local table to a distributed table.",
 				   psprintf("Make \"%s\" a reference table instead, or drop relation \"%s.%s\" first.",
-							m.name, src.name, rel->name));
-		con = fk_constraint_on(rel->model, rel->column_name, relid);
+							p->m.name, src.name, rel->name));
+		con = fk_constraint_on(rel->model, rel->column_name, p->relid);
 		if (con)
 		{
 			LinkFk	   *fk = palloc0(sizeof(LinkFk));
 
 			fk->relid = rel->model;
 			fk->name = con;
-			suspend = lappend(suspend, fk);
+			p->suspend = lappend(p->suspend, fk);
 			ereport(NOTICE,
 					(errmsg("foreign key \"%s\" of local model \"%s\" is suspended until \"%s\" is distributed",
 							con, src.name, src.name),
@@ -395,7 +407,15 @@ distribute_impl(FunctionCallInfo fcinfo)
 					 errhint("Run %s to restore it.", ormar_citus_distribute_call(src.name))));
 		}
 	}
-	foreach(lc, list_concat(list_copy(out), in))
+}
+
+/* Many-to-manys of the model: which through tables go with it. */
+static void
+plan_many_to_many(DistributePlan *p)
+{
+	ListCell   *lc;
+
+	foreach(lc, list_concat(list_copy(p->out), p->in))
 	{
 		OrmarRel   *rel = lfirst(lc);
 		Oid			other;
@@ -411,12 +431,12 @@ distribute_impl(FunctionCallInfo fcinfo)
 		if (rel->kind != ORMAR_MANY_TO_MANY || !OidIsValid(rel->target) ||
 			!OidIsValid(rel->through))
 			continue;
-		if (list_member_ptr(throughs, rel))
+		if (list_member_ptr(p->throughs, rel))
 			continue;
-		m2m_sides(rel, relid, &other, &selfcol, &othercol);
+		m2m_sides(rel, p->relid, &other, &selfcol, &othercol);
 		ormar_model_info(other, &o);
-		if (other == relid)
-			oc = want;
+		if (other == p->relid)
+			oc = p->want;
 		else
 			ormar_citus_kind_of(other, &oc);
 		ormar_citus_kind_of(rel->through, &thc);
@@ -425,14 +445,14 @@ distribute_impl(FunctionCallInfo fcinfo)
 			continue;
 		if (oc.kind == CITUS_NONE)
 		{
-			if (want.kind == CITUS_HASH)
+			if (p->want.kind == CITUS_HASH)
 				ormar_citus_refuse(psprintf("%s would link distributed table \"%s\" and local table \"%s\"",
-								what, m.name, o.name),
+								what, p->m.name, o.name),
 					   "The through table is distributed by the distributed side's column, and Citus allows its foreign key to the other side only when that side is a reference table.",
 					   psprintf("Make \"%s\" a reference table first: %s.", o.name, ormar_citus_distribute_call(o.name)));
 			/* reference side first: the through table waits for the other side */
 			{
-				char	   *con = fk_constraint_on(rel->through, selfcol, relid);
+				char	   *con = fk_constraint_on(rel->through, selfcol, p->relid);
 
 				if (con)
 				{
@@ -440,7 +460,7 @@ distribute_impl(FunctionCallInfo fcinfo)
 
 					fk->relid = rel->through;
 					fk->name = con;
-					suspend = lappend(suspend, fk);
+					p->suspend = lappend(p->suspend, fk);
 					ereport(NOTICE,
 							(errmsg("foreign key \"%s\" of through table \"%s\" is suspended until \"%s\" is distributed",
 									con, get_rel_name(rel->through), o.name),
@@ -450,8 +470,8 @@ distribute_impl(FunctionCallInfo fcinfo)
 			}
 			continue;
 		}
-		mside = rel->model == relid ? &want : &oc;
-		tside = rel->model == relid ? &oc : &want;
+		mside = rel->model == p->relid ? &p->want : &oc;
+		tside = rel->model == p->relid ? &oc : &p->want;
 		{
 			OrmarModel	rm,
 						rt;
@@ -460,39 +480,44 @@ distribute_impl(FunctionCallInfo fcinfo)
 			ormar_model_info(rel->target, &rt);
 			ormar_citus_check_m2m(what, &rm, mside, &rt, tside, rel->through);
 		}
-		throughs = lappend(throughs, rel);
+		p->throughs = lappend(p->throughs, rel);
 	}
-	identities = narrow_identities(relid);
+}
 
-	/* 2. the changes */
+/* The changes, once every check passed. */
+static void
+apply_plan(DistributePlan *p)
+{
+	ListCell   *lc;
+
 	ormar_citus_sequential();
-	foreach(lc, suspend)
+	foreach(lc, p->suspend)
 	{
 		LinkFk	   *fk = lfirst(lc);
 
 		drop_constraint(fk->relid, fk->name);
 	}
-	foreach(lc, identities)
-		identity_to_sequence(relid, lfirst(lc));
+	foreach(lc, p->identities)
+		identity_to_sequence(p->relid, lfirst(lc));
 	{
 		Oid			argtypes[3] = {OIDOID, TEXTOID, TEXTOID};
 		Datum		values[3];
 
-		values[0] = ObjectIdGetDatum(relid);
-		if (column == NULL)
+		values[0] = ObjectIdGetDatum(p->relid);
+		if (p->column == NULL)
 			ormar_citus_query("SELECT pg_catalog.create_reference_table($1::pg_catalog.regclass)",
 						1, argtypes, values);
 		else
 		{
-			values[1] = CStringGetTextDatum(column);
-			values[2] = CStringGetTextDatum(OidIsValid(colocate) && colocate != relid ?
-											ormar_qualified_rel(colocate) : "default");
+			values[1] = CStringGetTextDatum(p->column);
+			values[2] = CStringGetTextDatum(OidIsValid(p->colocate) && p->colocate != p->relid ?
+											ormar_qualified_rel(p->colocate) : "default");
 			ormar_citus_query("SELECT pg_catalog.create_distributed_table($1::pg_catalog.regclass, $2,"
 						" colocate_with => $3)",
 						3, argtypes, values);
 		}
 	}
-	foreach(lc, throughs)
+	foreach(lc, p->throughs)
 	{
 		OrmarRel   *rel = lfirst(lc);
 		char	   *c1 = fk_constraint_on(rel->through, rel->through_column, rel->model);
@@ -522,17 +547,58 @@ distribute_impl(FunctionCallInfo fcinfo)
 														   rel->through_reverse_column);
 			fk2->column = rel->through_reverse_column;
 			fk2->target = rel->target;
-			restore = lappend(restore, fk1);
+			p->restore = lappend(p->restore, fk1);
 			if (rel->model != rel->target || strcmp(fk1->name, fk2->name) != 0)
-				restore = lappend(restore, fk2);
+				p->restore = lappend(p->restore, fk2);
 		}
 	}
-	foreach(lc, restore)
+	foreach(lc, p->restore)
 		add_fk(lfirst(lc));
+
+}
+
+/*
+ * ormar.distribute: (1) every check against Citus's rules, over the model's
+ * foreign keys both ways and its many-to-manys, before anything changes;
+ * (2) suspend the keys of local tables that would make Citus create Citus
+ * local tables, turn a narrow identity into a sequence, let Citus convert
+ * the model and its through tables, create the keys again (restoring ones
+ * suspended earlier); (3) regenerate the accessors and views and build the
+ * pending relations that waited for this model as a Citus table.
+ */
+static Datum
+distribute_impl(FunctionCallInfo fcinfo)
+{
+	DistributePlan plan = {0};
+	DistributePlan *p = &plan;
+	ListCell   *lc;
+
+	ormar_require_arg(fcinfo, 0, "model");
+	p->relid = PG_GETARG_OID(0);
+	if (!PG_ARGISNULL(1))
+		p->column = pstrdup(NameStr(*PG_GETARG_NAME(1)));
+	if (!PG_ARGISNULL(2))
+		p->colocate = PG_GETARG_OID(2);
+	ormar_require_model(p->relid);
+	ormar_check_owner(p->relid);
+	ormar_model_info(p->relid, &p->m);
+	if (!check_model(p))
+		PG_RETURN_VOID();
+
+	/* 1. every check, before anything changes */
+	p->out = ormar_relations_from(p->relid);
+	p->in = ormar_relations_to(p->relid);
+	plan_outgoing(p);
+	plan_incoming(p);
+	plan_many_to_many(p);
+	p->identities = narrow_identities(p->relid);
+
+	/* 2. the changes */
+	apply_plan(p);
 
 	/* 3. generated objects again, now that Citus can send them to every node */
 	{
-		List	   *all = ormar_relations_touching(relid);
+		List	   *all = ormar_relations_touching(p->relid);
 
 		foreach(lc, all)
 		{
@@ -549,7 +615,7 @@ distribute_impl(FunctionCallInfo fcinfo)
 		}
 	}
 	/* relations waiting for this model as a Citus table (refused while it was local) */
-	ormar_resolve_pending(relid);
+	ormar_resolve_pending(p->relid);
 	PG_RETURN_VOID();
 }
 
