@@ -3,7 +3,11 @@
 # (npm pg, pinned in test/clients/package-lock.json) and psycopg 3 (Debian
 # python3-psycopg) call every API function with bound parameters, unprepared
 # and prepared, with integer, string and uuid keys, and check that a key that
-# does not convert is 42804.  Each client runs in its own fresh database.
+# does not convert is 42804.  Introspection tools (issue 10 item 2): PostGraphile 4
+# (as a library) builds a GraphQL schema for a database holding every relation kind
+# with default names and answers queries through them, and drizzle-kit pull writes
+# TypeScript that tsc compiles (test/clients/introspect.js; npm versions pinned in
+# the same lockfile).  Each client runs in its own fresh database.
 # Contract: see the top of .ci/test (--setup outside the cluster, then inside
 # it; last line "N passed, N failed").
 #
@@ -55,5 +59,14 @@ echo "# node $(node --version), pg $(node -p "require('./test/clients/node_modul
 run node-pg "ormar_clients_node_$$" node test/clients/node_pg.js
 echo "# psycopg $(/usr/bin/python3 -c 'import psycopg; print(psycopg.__version__)' 2>/dev/null)"
 run psycopg "ormar_clients_psycopg_$$" /usr/bin/python3 test/clients/psycopg_test.py
+
+introspect() {   # load the schema with every relation kind, then the tools
+    psql -X -q -v ON_ERROR_STOP=1 -f test/clients/introspect_schema.sql >/dev/null &&
+        node test/clients/introspect.js
+}
+echo "# postgraphile $(node -p "require('./test/clients/node_modules/postgraphile/package.json').version" 2>/dev/null)," \
+     "drizzle-kit $(node -p "require('./test/clients/node_modules/drizzle-kit/package.json').version" 2>/dev/null)," \
+     "typescript $(node -p "require('./test/clients/node_modules/typescript/package.json').version" 2>/dev/null)"
+run introspect "ormar_clients_introspect_$$" introspect
 
 echo "$passed passed, $failed failed"
