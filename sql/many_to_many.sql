@@ -679,9 +679,25 @@ RESET search_path;
 -- Clean up
 -------------------------------------------------------------------------------
 
+-- DROP TABLE of a many-to-many's source model: the relation is forgotten and
+-- the through table (its data) stays, without the foreign key generated to
+-- the target or the generated reversed-pair index
+CREATE SCHEMA gone;
+SELECT ormar.define_model('src', '{"id": {"type": "Integer", "primary_key": true}}', 'gone');
+SELECT ormar.define_model('dst', '{"id": {"type": "Integer", "primary_key": true}}', 'gone');
+SELECT ormar.many_to_many('gone.src', 'dsts', 'gone.dst');
+INSERT INTO gone.src VALUES (1);
+INSERT INTO gone.dst VALUES (1);
+SELECT ormar.add('gone.src', 1, 'dsts', 1);
+DROP TABLE gone.src CASCADE;
+SELECT count(*) AS relations_left FROM ormar.relation WHERE through = 'gone.srcs_dsts'::regclass;
+SELECT * FROM m2m_constraints('gone.srcs_dsts');
+SELECT * FROM m2m_indexes('gone.srcs_dsts');
+SELECT * FROM gone.srcs_dsts;
+
 SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
-DROP SCHEMA docs_field, auto, named, extra, scen CASCADE;
+DROP SCHEMA gone, docs_field, auto, named, extra, scen CASCADE;
 DROP TABLE comment, posts_categories, posts_tags, linker, books_authors, books_co_authors,
     shelfs_books, shelfs_more_books, shelf, book, author, tag, post, category CASCADE;
 DROP FUNCTION m2m_try(text), m2m_columns(regclass), m2m_constraints(regclass),

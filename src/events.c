@@ -88,9 +88,8 @@ event_work_cb(void *arg)
 				ormar_refresh_relation(rel);
 			break;
 		case EVENT_DROP_LEFTOVERS:
-			ormar_ddl_drop_generated(rel);
-			if (rel->kind == ORMAR_FOREIGN_KEY && OidIsValid(rel->target))
-				ormar_ddl_drop_fk(rel);
+			/* as drop_relation does, keeping the data */
+			ormar_ddl_drop_relation_objects(rel, false);
 			break;
 	}
 }
