@@ -8,8 +8,9 @@
 #                         declaration, in a cluster of its own + consistency
 #   test/stress/fuzz.sh   1500 random calls over every ormar.* function, fixed seed
 # Knobs (environment): ORMAR_STRESS_SCALE=N multiplies durations, kills and calls;
-# ORMAR_STRESS_CHECK_DECLARE_RACE=1 and ORMAR_STRESS_CHECK_KEPT_THROUGH=1 count
-# the two checks that fail until the corresponding fixes land (see the scripts).
+# ORMAR_STRESS_CHECK_DECLARE_RACE=1, ORMAR_STRESS_CHECK_KEPT_THROUGH=1 and
+# ORMAR_FUZZ_CHECK_FINDINGS=1 count the checks that fail until the corresponding
+# fixes land (see the scripts).
 set -uo pipefail
 [ "${1:-}" = --setup ] && exit 0    # pgbench, psql and initdb come with PostgreSQL
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
