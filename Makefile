@@ -19,6 +19,8 @@ OBJS = \
 	src/mutate.o \
 	src/events.o \
 	src/eager.o \
+	src/traverse.o \
+	src/options.o \
 	src/diagram.o \
 	src/citus.o \
 	src/distribute.o \
@@ -34,6 +36,7 @@ REGRESS += search_path
 REGRESS += diagram
 REGRESS += adopt register_schema
 REGRESS += bound_params
+REGRESS += options bounds
 REGRESS_OPTS = --inputdir=. --outputdir=results
 ISOLATION = concurrent_add add_vs_clear declare_declare cache_invalidation declare_vs_proxy
 ISOLATION_OPTS = --inputdir=. --outputdir=results

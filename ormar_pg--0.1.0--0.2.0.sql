@@ -141,6 +141,37 @@ COMMENT ON FUNCTION ormar.register_schema(name) IS
     'take over an existing schema (default: current_schema()): tables become models, foreign keys and junction tables relations that adopt their constraints and indexes; one report row per model and relation';
 
 -------------------------------------------------------------------------------
+-- Options of related rows (issue 12): related, fetch and fetch_many take
+-- OPTIONS jsonb DEFAULT NULL.  A new argument changes the signature, so the
+-- 0.1.0 functions are dropped and created again (calls written for 0.1.0
+-- still work: the argument has a default).
+-------------------------------------------------------------------------------
+
+DROP FUNCTION ormar.related(regclass, "any", text);
+CREATE FUNCTION ormar.related(model regclass, pk "any", relation text,
+    options jsonb DEFAULT NULL)
+RETURNS SETOF jsonb
+AS 'MODULE_PATHNAME', 'ormar_related' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.related(regclass, "any", text, jsonb) IS
+    'rows on the other side of RELATION of row PK, ordered by primary key (or OPTIONS: filter, exclude, order_by, limit, offset, fields, exclude_fields, count), as jsonb';
+
+DROP FUNCTION ormar.fetch(regclass, "any", text[]);
+CREATE FUNCTION ormar.fetch(model regclass, pk "any", include text[] DEFAULT '{}',
+    options jsonb DEFAULT NULL)
+RETURNS jsonb
+AS 'MODULE_PATHNAME', 'ormar_fetch' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.fetch(regclass, "any", text[], jsonb) IS
+    'row PK as jsonb with each INCLUDE path (a__b nests) embedded under its relation name, refined by OPTIONS per path, in one statement';
+
+DROP FUNCTION ormar.fetch_many(regclass, anyarray, text[]);
+CREATE FUNCTION ormar.fetch_many(model regclass, pks anyarray, include text[] DEFAULT '{}',
+    options jsonb DEFAULT NULL)
+RETURNS SETOF jsonb
+AS 'MODULE_PATHNAME', 'ormar_fetch_many' LANGUAGE C STABLE;
+COMMENT ON FUNCTION ormar.fetch_many(regclass, anyarray, text[], jsonb) IS
+    'fetch for every key of PKS that exists, in the order given, in one statement';
+
+-------------------------------------------------------------------------------
 -- Bound parameters (DESIGN §5): text overloads of the key arguments.
 --
 -- PostgreSQL cannot give an untyped bound parameter a type from an "any"
@@ -156,11 +187,12 @@ COMMENT ON FUNCTION ormar.register_schema(name) IS
 -- (sql/bound_params.sql checks that the overloads mirror each other).
 -------------------------------------------------------------------------------
 
-CREATE FUNCTION ormar.related(model regclass, pk text, relation text)
+CREATE FUNCTION ormar.related(model regclass, pk text, relation text,
+    options jsonb DEFAULT NULL)
 RETURNS SETOF jsonb
 AS 'MODULE_PATHNAME', 'ormar_related' LANGUAGE C STABLE;
-COMMENT ON FUNCTION ormar.related(regclass, text, text) IS
-    'related(regclass, "any", text) for a key sent as text or as an untyped parameter';
+COMMENT ON FUNCTION ormar.related(regclass, text, text, jsonb) IS
+    'related(regclass, "any", text, jsonb) for a key sent as text or as an untyped parameter';
 
 CREATE FUNCTION ormar.add(model regclass, pk text, relation text, target_pk "any",
     through jsonb DEFAULT NULL)
@@ -240,14 +272,16 @@ AS 'MODULE_PATHNAME', 'ormar_traverse' LANGUAGE C STABLE;
 COMMENT ON FUNCTION ormar.traverse(regclass, text, text, integer) IS
     'traverse(regclass, "any", text, integer) for a key sent as text or as an untyped parameter';
 
-CREATE FUNCTION ormar.fetch(model regclass, pk text, include text[] DEFAULT '{}')
+CREATE FUNCTION ormar.fetch(model regclass, pk text, include text[] DEFAULT '{}',
+    options jsonb DEFAULT NULL)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ormar_fetch' LANGUAGE C STABLE;
-COMMENT ON FUNCTION ormar.fetch(regclass, text, text[]) IS
-    'fetch(regclass, "any", text[]) for a key sent as text or as an untyped parameter';
+COMMENT ON FUNCTION ormar.fetch(regclass, text, text[], jsonb) IS
+    'fetch(regclass, "any", text[], jsonb) for a key sent as text or as an untyped parameter';
 
-CREATE FUNCTION ormar.fetch_many(model regclass, pks text, include text[] DEFAULT '{}')
+CREATE FUNCTION ormar.fetch_many(model regclass, pks text, include text[] DEFAULT '{}',
+    options jsonb DEFAULT NULL)
 RETURNS SETOF jsonb
 AS 'MODULE_PATHNAME', 'ormar_fetch_many' LANGUAGE C STABLE;
-COMMENT ON FUNCTION ormar.fetch_many(regclass, text, text[]) IS
-    'fetch_many(regclass, anyarray, text[]) for keys sent as an array literal in text or as an untyped parameter (''{1,2}'')';
+COMMENT ON FUNCTION ormar.fetch_many(regclass, text, text[], jsonb) IS
+    'fetch_many(regclass, anyarray, text[], jsonb) for keys sent as an array literal in text or as an untyped parameter (''{1,2}'')';

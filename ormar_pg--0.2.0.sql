@@ -211,11 +211,12 @@ COMMENT ON FUNCTION ormar.update_forward_refs(regclass) IS
 -- Relation proxies (DESIGN §5)
 -------------------------------------------------------------------------------
 
-CREATE FUNCTION ormar.related(model regclass, pk "any", relation text)
+CREATE FUNCTION ormar.related(model regclass, pk "any", relation text,
+    options jsonb DEFAULT NULL)
 RETURNS SETOF jsonb
 AS 'MODULE_PATHNAME', 'ormar_related' LANGUAGE C STABLE;
-COMMENT ON FUNCTION ormar.related(regclass, "any", text) IS
-    'rows on the other side of RELATION of row PK, ordered by primary key, as jsonb';
+COMMENT ON FUNCTION ormar.related(regclass, "any", text, jsonb) IS
+    'rows on the other side of RELATION of row PK, ordered by primary key (or OPTIONS: filter, exclude, order_by, limit, offset, fields, exclude_fields, count), as jsonb';
 
 CREATE FUNCTION ormar.add(model regclass, pk "any", relation text, target_pk "any",
     through jsonb DEFAULT NULL)
@@ -279,16 +280,18 @@ AS 'MODULE_PATHNAME', 'ormar_traverse' LANGUAGE C STABLE;
 COMMENT ON FUNCTION ormar.traverse(regclass, "any", text, integer) IS
     'rows reached from row PK along self-referencing RELATION, breadth first, each once, with their depth';
 
-CREATE FUNCTION ormar.fetch(model regclass, pk "any", include text[] DEFAULT '{}')
+CREATE FUNCTION ormar.fetch(model regclass, pk "any", include text[] DEFAULT '{}',
+    options jsonb DEFAULT NULL)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ormar_fetch' LANGUAGE C STABLE;
-COMMENT ON FUNCTION ormar.fetch(regclass, "any", text[]) IS
-    'row PK as jsonb with each INCLUDE path (a__b nests) embedded under its relation name, in one statement';
+COMMENT ON FUNCTION ormar.fetch(regclass, "any", text[], jsonb) IS
+    'row PK as jsonb with each INCLUDE path (a__b nests) embedded under its relation name, refined by OPTIONS per path, in one statement';
 
-CREATE FUNCTION ormar.fetch_many(model regclass, pks anyarray, include text[] DEFAULT '{}')
+CREATE FUNCTION ormar.fetch_many(model regclass, pks anyarray, include text[] DEFAULT '{}',
+    options jsonb DEFAULT NULL)
 RETURNS SETOF jsonb
 AS 'MODULE_PATHNAME', 'ormar_fetch_many' LANGUAGE C STABLE;
-COMMENT ON FUNCTION ormar.fetch_many(regclass, anyarray, text[]) IS
+COMMENT ON FUNCTION ormar.fetch_many(regclass, anyarray, text[], jsonb) IS
     'fetch for every key of PKS that exists, in the order given, in one statement';
 
 CREATE FUNCTION ormar._statements() RETURNS bigint
@@ -410,11 +413,12 @@ COMMENT ON FUNCTION ormar.distribute(regclass, name, regclass) IS
 -- (sql/bound_params.sql checks that the overloads mirror each other).
 -------------------------------------------------------------------------------
 
-CREATE FUNCTION ormar.related(model regclass, pk text, relation text)
+CREATE FUNCTION ormar.related(model regclass, pk text, relation text,
+    options jsonb DEFAULT NULL)
 RETURNS SETOF jsonb
 AS 'MODULE_PATHNAME', 'ormar_related' LANGUAGE C STABLE;
-COMMENT ON FUNCTION ormar.related(regclass, text, text) IS
-    'related(regclass, "any", text) for a key sent as text or as an untyped parameter';
+COMMENT ON FUNCTION ormar.related(regclass, text, text, jsonb) IS
+    'related(regclass, "any", text, jsonb) for a key sent as text or as an untyped parameter';
 
 CREATE FUNCTION ormar.add(model regclass, pk text, relation text, target_pk "any",
     through jsonb DEFAULT NULL)
@@ -494,14 +498,16 @@ AS 'MODULE_PATHNAME', 'ormar_traverse' LANGUAGE C STABLE;
 COMMENT ON FUNCTION ormar.traverse(regclass, text, text, integer) IS
     'traverse(regclass, "any", text, integer) for a key sent as text or as an untyped parameter';
 
-CREATE FUNCTION ormar.fetch(model regclass, pk text, include text[] DEFAULT '{}')
+CREATE FUNCTION ormar.fetch(model regclass, pk text, include text[] DEFAULT '{}',
+    options jsonb DEFAULT NULL)
 RETURNS jsonb
 AS 'MODULE_PATHNAME', 'ormar_fetch' LANGUAGE C STABLE;
-COMMENT ON FUNCTION ormar.fetch(regclass, text, text[]) IS
-    'fetch(regclass, "any", text[]) for a key sent as text or as an untyped parameter';
+COMMENT ON FUNCTION ormar.fetch(regclass, text, text[], jsonb) IS
+    'fetch(regclass, "any", text[], jsonb) for a key sent as text or as an untyped parameter';
 
-CREATE FUNCTION ormar.fetch_many(model regclass, pks text, include text[] DEFAULT '{}')
+CREATE FUNCTION ormar.fetch_many(model regclass, pks text, include text[] DEFAULT '{}',
+    options jsonb DEFAULT NULL)
 RETURNS SETOF jsonb
 AS 'MODULE_PATHNAME', 'ormar_fetch_many' LANGUAGE C STABLE;
-COMMENT ON FUNCTION ormar.fetch_many(regclass, text, text[]) IS
-    'fetch_many(regclass, anyarray, text[]) for keys sent as an array literal in text or as an untyped parameter (''{1,2}'')';
+COMMENT ON FUNCTION ormar.fetch_many(regclass, text, text[], jsonb) IS
+    'fetch_many(regclass, anyarray, text[], jsonb) for keys sent as an array literal in text or as an untyped parameter (''{1,2}'')';

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# ormar_pg benchmark: each workload's mean latency through ormar_pg and through
-# hand-written SQL, measured interleaved in the same run, and their ratio.
+# ormar_pg benchmark: every workload through ormar_pg and as hand-written SQL
+# returning the same result, measured interleaved in ONE run, each line's mean
+# latency and its ratio to the group's reference (the first line, 1.00).
 #
-#   bash bench/run.sh [seconds per run, default 5] [rounds, default 3] [workload regex]
+#   bash bench/run.sh [seconds per run, default 5] [rounds, default 3] [group regex]
 #
-# With a workload regex (e.g. 'w1_'), only the matching workloads run, and
-# not W6.
-# Needs the extension installed (bash .ci/setup does it).  Runs in a
-# throwaway cluster made by pg_virtualenv; not part of the test suite.
+# With a group regex (e.g. '^f1'), only the matching groups run, and not W6.
+# The cluster: ORMAR_PG_ROOT=DIR (a private PostgreSQL copy made by
+# .ci/private-pg, with the extension installed there) runs it in a throwaway
+# cluster of that copy (.ci/private-cluster); otherwise pg_virtualenv with the
+# system PostgreSQL 15 (the extension installed by .ci/setup).  Not part of the
+# test suite.
 set -euo pipefail
 self=$(readlink -f "${BASH_SOURCE[0]}")
 cd "$(dirname "$self")"
@@ -18,11 +21,17 @@ ONLY=${3:-}
 if [ -z "${ORMAR_BENCH_INSIDE:-}" ]; then
     unset PGPORT PGHOST PGUSER PGDATABASE PGPASSWORD
     export ORMAR_BENCH_INSIDE=1
+    if [ -n "${ORMAR_PG_ROOT:-}" ]; then
+        exec bash ../.ci/private-cluster "$ORMAR_PG_ROOT/usr/lib/postgresql/15/bin" \
+            bash "$self" "$SECS" "$ROUNDS" "$ONLY"
+    fi
     exec pg_virtualenv -t -v 15 -c --locale=C.UTF-8 bash "$self" "$SECS" "$ROUNDS" "$ONLY"
 fi
 
-echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
-echo "server:  $(psql -XAtc 'SHOW server_version' postgres); one client; pgbench -M prepared; ${ROUNDS} x ${SECS}s per side"
+echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)," \
+     "$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "server:  $(psql -XAtc 'SHOW server_version' postgres); one client; pgbench -M prepared;" \
+     "${ROUNDS} x ${SECS}s per line, lines of a group interleaved"
 createdb bench
 echo "loading data set ..."
 psql -X -q -v ON_ERROR_STOP=1 -d bench -f setup.sql >/dev/null
@@ -35,23 +44,45 @@ latency() {
         awk '/latency average/ {print $4}'
 }
 
-printf '\n%-30s %12s %12s %8s\n' "workload" "ormar_pg ms" "hand ms" "ratio"
-for w in w1_accessor w1_related w2_accessor w2_related w3_newest w4_fetch_many w5_add w7_traverse; do
-    if [ -n "$ONLY" ] && ! [[ $w =~ $ONLY ]]; then
+# group id | title | script:label ... (the first script is the reference, 1.00)
+GROUPS_SPEC=(
+"f1|fetch_many: 100 departments with their 20 courses each|f1_hand_jsonb:hand LEFT JOIN LATERAL + jsonb_agg f1_hand_json:hand LEFT JOIN LATERAL + json_agg (json) f1_hand_flat:hand flat LEFT JOIN (2,000 rows) f1_ormar:ormar.fetch_many(..., '{courses}')"
+"f2|fetch_many: 100 departments, courses and their 3 students each|f2_hand_jsonb:hand LEFT JOIN LATERAL + jsonb_agg, nested f2_hand_json:hand LEFT JOIN LATERAL + json_agg (json) f2_hand_flat:hand flat LEFT JOIN (6,000 rows) f2_ormar:ormar.fetch_many(..., '{courses__students}')"
+"f3|fetch_many: 100 posts with their 5 categories (many-to-many)|f3_hand_jsonb:hand LEFT JOIN LATERAL + jsonb_agg f3_hand_json:hand LEFT JOIN LATERAL + json_agg (json) f3_hand_flat:hand flat LEFT JOIN (500 rows) f3_ormar:ormar.fetch_many(..., '{categories}')"
+"r1|one department's 20 courses|r1_accessor:accessor courses(d) r1_hand_jsonb:hand to_jsonb of the rows by key r1_ormar:ormar.related(...)"
+"w2|one post's 5 categories (many-to-many)|w2_accessor:accessor categories(p) w2_hand_join:hand join w2_hand_jsonb:hand to_jsonb of the rows by key w2_ormar:ormar.related(...)"
+"w3|one category's 10 newest posts|w3_hand_join:hand join ORDER BY id DESC LIMIT 10 w3_accessor:accessor posts(c) ORDER BY id DESC LIMIT 10"
+"w5|link a post to a category|w5_hand_insert:hand INSERT ... ON CONFLICT DO NOTHING w5_ormar:ormar.add(...)"
+"t1|the whole 100,000-person org chart from the root|t1_hand_cte:hand recursive CTE + to_jsonb t1_ormar:ormar.traverse(...)"
+)
+
+printf '\n%-62s %10s %7s\n' "workload" "mean ms" "ratio"
+for spec in "${GROUPS_SPEC[@]}"; do
+    IFS='|' read -r gid title items <<<"$spec"
+    if [ -n "$ONLY" ] && ! [[ $gid =~ $ONLY ]]; then
         continue
     fi
-    o_sum=0; h_sum=0
-    for r in $(seq "$ROUNDS"); do
-        # alternate which side goes first, so drift hits both alike
-        if [ $((r % 2)) -eq 1 ]; then
-            o=$(latency "${w}_ormar.sql"); h=$(latency "${w}_hand.sql")
-        else
-            h=$(latency "${w}_hand.sql"); o=$(latency "${w}_ormar.sql")
-        fi
-        o_sum=$(calc "$o_sum + $o"); h_sum=$(calc "$h_sum + $h")
+    # split "script:label script:label ..." at each " name:" boundary
+    mapfile -t entries < <(sed -E 's/ ([a-z0-9_]+):/\n\1:/g' <<<"$items")
+    scripts=(); labels=(); sums=()
+    for e in "${entries[@]}"; do
+        scripts+=("${e%%:*}"); labels+=("${e#*:}"); sums+=(0)
     done
-    o_mean=$(calc "$o_sum / $ROUNDS"); h_mean=$(calc "$h_sum / $ROUNDS")
-    printf '%-30s %12.4f %12.4f %8.3f\n' "$w" "$o_mean" "$h_mean" "$(calc "$o_mean / $h_mean")"
+    n=${#scripts[@]}
+    for r in $(seq "$ROUNDS"); do
+        # rotate which line goes first, so drift hits every line alike
+        for k in $(seq 0 $((n - 1))); do
+            i=$(((k + r) % n))
+            t=$(latency "${scripts[$i]}.sql")
+            sums[$i]=$(calc "${sums[$i]} + $t")
+        done
+    done
+    ref=$(calc "${sums[0]} / $ROUNDS")
+    printf '%s\n' "$gid  $title"
+    for i in $(seq 0 $((n - 1))); do
+        m=$(calc "${sums[$i]} / $ROUNDS")
+        printf '  %-60s %10.4f %7.2f\n' "${labels[$i]}" "$m" "$(calc "$m / $ref")"
+    done
 done
 
 if [ -n "$ONLY" ]; then

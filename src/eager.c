@@ -1,22 +1,18 @@
 /*-------------------------------------------------------------------------
  * eager.c
- *	  Loading related rows eagerly: ormar.fetch, ormar.fetch_many (ormar's
- *	  select_related, as nested jsonb) and ormar.traverse.
+ *	  Loading related rows eagerly: ormar.fetch and ormar.fetch_many (ormar's
+ *	  select_related, as nested jsonb).
  *
- * fetch builds one SQL statement for the whole include tree: the row as
- * to_jsonb, with each included relation embedded by a correlated subquery
- * that looks up (to-one) or aggregates in key order (to-many) the rows on
- * the other side, through the relation's indexes, nested as deep as the
- * paths go.  fetch_many runs the same expression over the keys given, in
- * their order, in the same single statement.
- *
- * traverse walks a self-referencing relation breadth first, one level at a
- * time: each level is one set-based query for the rows next to the whole
- * frontier (key = ANY ($1)), and rows met before are dropped through a hash
- * set of keys.  Every row is read and reported once, at its smallest depth;
- * a cycle simply finds nothing new.  The cost is linear in the rows reached,
- * whatever the shape of the graph (following every path instead would be
- * exponential on a many-to-many graph with many paths).
+ * fetch runs one SQL statement for the whole include tree (fetch_sql): a
+ * UNION ALL of one flat scan per include node, each reading the rows of
+ * its relation for all parent rows at once through the relation's index,
+ * ordered as they are to be embedded, each row with the key of the row it
+ * belongs to.  The nesting is done here, in C (assemble): the rows are
+ * grouped by parent key in a hash table per node, and each top row's jsonb
+ * is built as a JsonbValue tree with the jsonb builder API and serialized
+ * once.  There is no correlated subquery per row and no jsonb is built
+ * twice.  Options (options.c) refine each node's scan.  fetch_many runs
+ * the same over the keys given, in their order.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -24,7 +20,10 @@
 #include "access/stratnum.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "common/hashfn.h"
 #include "utils/array.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/hsearch.h"
@@ -38,28 +37,93 @@
 #include "ddl.h"
 #include "keys.h"
 #include "naming.h"
+#include "options.h"
 #include "proxy.h"
 #include "spi_util.h"
 
-PG_FUNCTION_INFO_V1(ormar_traverse);
 PG_FUNCTION_INFO_V1(ormar_fetch);
 PG_FUNCTION_INFO_V1(ormar_fetch_many);
 
 /* One relation to embed, with the relations to embed in its rows. */
 typedef struct IncludeNode
 {
-	char	   *name;
+	int			id;				/* 1, 2, ...: a parent before its children */
+	char	   *name;			/* relation name, the key it is embedded under */
+	char	   *path;			/* include path up to it ("courses__students") */
 	OrmarEnd	end;
+	struct IncludeNode *parent; /* NULL below the top row */
 	List	   *children;		/* of IncludeNode */
+	OrmarOptions *opts;			/* refinements, or NULL */
+	/* what assembling the result needs (kept in the tree cache) */
+	bool		to_many;
+	bool		count;
 } IncludeNode;
 
-/* Add path PATH ("courses__students") below the children of MODEL. */
+/* The include tree of one call. */
+typedef struct IncludeTree
+{
+	List	   *top;			/* nodes below the top row */
+	List	   *nodes;			/* every node, by id (nodes[id - 1]) */
+	List	   *relids;			/* every table the statement reads */
+} IncludeTree;
+
+/*
+ * 54000 unless the include array (NPATHS paths) is within the documented
+ * bounds: its paths, their bytes and their segments.  Runs before anything
+ * else looks at the paths, in time linear in their length, so an oversized
+ * input costs no more than reading it.
+ */
 static void
-add_include_path(List **children, Oid model, const char *path)
+check_include_bounds(Datum *paths, bool *nulls, int npaths)
+{
+	if (npaths > ORMAR_MAX_INCLUDE_PATHS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("include has too many paths"),
+				 errdetail("It has %d paths; the limit is %d.", npaths, ORMAR_MAX_INCLUDE_PATHS)));
+	for (int i = 0; i < npaths; i++)
+	{
+		text	   *t;
+		const char *s;
+		int			len;
+		int			segments = 1;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("include must not contain null")));
+		t = DatumGetTextPP(paths[i]);
+		s = VARDATA_ANY(t);
+		len = VARSIZE_ANY_EXHDR(t);
+		for (int c = 0; c + 1 < len; c++)
+			if (s[c] == '_' && s[c + 1] == '_')
+			{
+				segments++;
+				c++;
+			}
+		if (segments > ORMAR_MAX_INCLUDE_DEPTH)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("include path is too deep"),
+					 errdetail("It has %d segments; the limit is %d.", segments,
+							   ORMAR_MAX_INCLUDE_DEPTH)));
+		if (len > ORMAR_MAX_PATH_BYTES)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("include path is too long"),
+					 errdetail("It has %d bytes; the limit is %d.", len, ORMAR_MAX_PATH_BYTES)));
+	}
+}
+
+/* Add path PATH ("courses__students") to TREE, rooted at MODEL. */
+static void
+add_include_path(IncludeTree *tree, Oid model, const char *path)
 {
 	char	   *copy = pstrdup(path);
 	char	   *seg = copy;
 	Oid			current = model;
+	List	  **children = &tree->top;
+	IncludeNode *parent = NULL;
 
 	if (*path == '\0')
 		ereport(ERROR,
@@ -73,13 +137,24 @@ add_include_path(List **children, Oid model, const char *path)
 
 		if (sep)
 			*sep = '\0';
+		if (*seg == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("include path \"%s\" has an empty segment", path)));
 		foreach(lc, *children)
 			if (strcmp(((IncludeNode *) lfirst(lc))->name, seg) == 0)
 				node = lfirst(lc);
 		if (node == NULL)
 		{
+			if (list_length(tree->nodes) >= ORMAR_MAX_INCLUDE_NODES)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("include tree has too many relations"),
+						 errdetail("The limit is %d relations.", ORMAR_MAX_INCLUDE_NODES)));
 			node = palloc0(sizeof(IncludeNode));
 			node->name = pstrdup(seg);
+			node->path = parent ? psprintf("%s__%s", parent->path, seg) : pstrdup(seg);
+			node->parent = parent;
 			if (!ormar_find_end(current, seg, &node->end))
 			{
 				char	   *names = ormar_relation_names(current);
@@ -101,241 +176,651 @@ add_include_path(List **children, Oid model, const char *path)
 								seg, get_rel_name(current)),
 						 errdetail("Its target model \"%s\" is not defined yet.",
 								   node->end.rel->target_name)));
+			node->to_many = node->end.to_many;
 			*children = lappend(*children, node);
+			tree->nodes = lappend(tree->nodes, node);
+			node->id = list_length(tree->nodes);
 		}
 		current = node->end.other;
 		children = &node->children;
+		parent = node;
 		seg = sep ? sep + 2 : NULL;
 	}
 }
 
-/* State of one statement being built: alias numbering, tables it reads. */
-typedef struct FetchBuild
+static int
+node_id_cmp(const ListCell *a, const ListCell *b)
 {
-	int			counter;
-	List	   *relids;
-	const char *top_key;		/* stands for r0's key in its includes, or NULL */
-} FetchBuild;
+	int			x = ((IncludeNode *) lfirst(a))->id;
+	int			y = ((IncludeNode *) lfirst(b))->id;
 
-static char *row_json(Oid model, const char *alias, List *children, FetchBuild *b);
-
-/*
- * The jsonb of relation NODE seen from the row ALIAS of its model: an
- * object or null for a to-one relation, an array in key order for a
- * to-many one.
- */
-static char *
-include_expr(IncludeNode *node, const char *alias, FetchBuild *b)
-{
-	OrmarEnd   *end = &node->end;
-	OrmarModel	self,
-				other;
-	char	   *a = psprintf("r%d", ++b->counter);
-	char	   *row;
-	const char *eq_self,
-			   *eq_other;
-	char	   *selfkey;
-
-	ormar_model_info(end->self, &self);
-	ormar_model_info(end->other, &other);
-	/*
-	 * fetch of one key: the top row's includes compare with the key itself,
-	 * not with the outer row, so they are not correlated subqueries (which
-	 * Citus refuses over a reference table).
-	 */
-	selfkey = b->top_key && strcmp(alias, "r0") == 0 ? pstrdup(b->top_key) :
-		psprintf("%s.%s", alias, quote_identifier(self.pk_name));
-	eq_self = ormar_operator(self.pk_type, BTEqualStrategyNumber);
-	eq_other = ormar_operator(other.pk_type, BTEqualStrategyNumber);
-	row = row_json(end->other, a, node->children, b);
-	b->relids = lappend_oid(b->relids, end->other);
-
-	if (end->rel->kind == ORMAR_MANY_TO_MANY)
-	{
-		char	   *th = psprintf("t%d", b->counter);
-
-		b->relids = lappend_oid(b->relids, end->rel->through);
-
-		return psprintf("(SELECT COALESCE(pg_catalog.jsonb_agg(%s%s ORDER BY %s.%s USING %s),"
-						" '[]'::pg_catalog.jsonb) FROM %s %s JOIN %s %s ON %s.%s %s %s.%s"
-						" WHERE %s.%s %s %s)",
-						row, ormar_through_object(end->rel, th), a,
-						quote_identifier(other.pk_name),
-						ormar_operator(other.pk_type, BTLessStrategyNumber),
-						ormar_qualified_rel(end->rel->through), th, other.qualified, a,
-						a, quote_identifier(other.pk_name), eq_other, th,
-						quote_identifier(end->through_other),
-						th, quote_identifier(end->through_self), eq_self, selfkey);
-	}
-	if (end->key_on_self)
-		return psprintf("(SELECT %s FROM %s %s WHERE %s.%s %s %s.%s)",
-						row, other.qualified, a, a, quote_identifier(other.pk_name),
-						eq_other, alias, quote_identifier(end->fk_column));
-	if (!end->to_many)
-		return psprintf("(SELECT %s FROM %s %s WHERE %s.%s %s %s)",
-						row, other.qualified, a, a, quote_identifier(end->fk_column),
-						eq_self, selfkey);
-	return psprintf("(SELECT COALESCE(pg_catalog.jsonb_agg(%s ORDER BY %s.%s USING %s),"
-					" '[]'::pg_catalog.jsonb) FROM %s %s WHERE %s.%s %s %s)",
-					row, a, quote_identifier(other.pk_name),
-					ormar_operator(other.pk_type, BTLessStrategyNumber),
-					other.qualified, a, a, quote_identifier(end->fk_column), eq_self,
-					selfkey);
+	return x - y;
 }
 
-/* The jsonb of row ALIAS of MODEL with CHILDREN embedded under their names. */
-static char *
-row_json(Oid model, const char *alias, List *children, FetchBuild *b)
+/* Attach each options object to the node of its path (22023 if none). */
+static void
+attach_options(IncludeTree *tree, List *options)
 {
-	StringInfoData buf;
 	ListCell   *lc;
 
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "pg_catalog.to_jsonb(%s.*)", alias);
-	if (children == NIL)
-		return buf.data;
-	appendStringInfoString(&buf, " OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(");
-	foreach(lc, children)
+	foreach(lc, options)
 	{
-		IncludeNode *child = lfirst(lc);
+		OrmarOptions *o = lfirst(lc);
+		IncludeNode *node = NULL;
+		ListCell   *ln;
 
-		appendStringInfo(&buf, "%s%s, %s", foreach_current_index(lc) ? ", " : "",
-						 quote_literal_cstr(child->name), include_expr(child, alias, b));
+		foreach(ln, tree->nodes)
+			if (strcmp(((IncludeNode *) lfirst(ln))->path, o->path) == 0)
+				node = lfirst(ln);
+		if (node == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("options name include path \"%s\", which is not included", o->path),
+					 errhint("Keys of options are include paths, or prefixes of them.")));
+		ormar_options_check(o, &node->end);
+		if (o->count && node->children != NIL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"count\" for include path \"%s\" cannot be combined with paths below it",
+							o->path),
+					 errdetail("A count embeds a number, which has no relations to include.")));
+		node->opts = o;
+		node->count = o->count;
 	}
-	appendStringInfoChar(&buf, ')');
-	return buf.data;
+}
+
+/*
+ * Include trees of the statements built, keyed like those (model, include
+ * paths, options shape), so that a warm call neither reads the catalog nor
+ * resolves its paths again.  An entry holds only what assembling needs
+ * (names, nesting, to-many, count) and is valid for the metadata cache
+ * generation it was built in; a new generation empties the cache.
+ */
+typedef struct TreeEntry
+{
+	uint64		hash;
+	Oid			model;
+	char	   *text;
+	uint64		gen;
+	IncludeTree tree;
+} TreeEntry;
+
+static HTAB *tree_cache = NULL;
+static MemoryContext TreeCxt = NULL;
+static uint64 tree_cache_gen = 0;
+
+static IncludeNode *
+copy_node(IncludeNode *n, IncludeNode *parent, IncludeTree *dst)
+{
+	IncludeNode *c = palloc0(sizeof(IncludeNode));
+	ListCell   *lc;
+
+	c->id = n->id;
+	c->name = pstrdup(n->name);
+	c->path = pstrdup(n->path);
+	c->parent = parent;
+	c->to_many = n->to_many;
+	c->count = n->count;
+	dst->nodes = lappend(dst->nodes, c);
+	foreach(lc, n->children)
+		c->children = lappend(c->children, copy_node(lfirst(lc), c, dst));
+	return c;
+}
+
+/* Copy of SRC (assembly fields only), nodes listed by id, in the current context. */
+static void
+copy_tree(IncludeTree *src, IncludeTree *dst)
+{
+	ListCell   *lc;
+
+	memset(dst, 0, sizeof(IncludeTree));
+	foreach(lc, src->top)
+		dst->top = lappend(dst->top, copy_node(lfirst(lc), NULL, dst));
+	list_sort(dst->nodes, node_id_cmp);
+	dst->relids = list_copy(src->relids);
+}
+
+static uint64
+tree_hash(Oid model, const char *text)
+{
+	return hash_combine64(hash_bytes_uint32_extended(model, 0),
+						  hash_bytes_extended((const unsigned char *) text, strlen(text), 0));
+}
+
+static bool
+tree_cache_get(Oid model, const char *text, IncludeTree *tree)
+{
+	uint64		h = tree_hash(model, text);
+	TreeEntry  *e;
+
+	if (tree_cache == NULL || tree_cache_gen != ormar_cache_generation())
+		return false;
+	e = hash_search(tree_cache, &h, HASH_FIND, NULL);
+	if (e == NULL || e->model != model || strcmp(e->text, text) != 0)
+		return false;
+	*tree = e->tree;			/* read only from here on */
+	return true;
+}
+
+static void
+tree_cache_put(Oid model, const char *text, IncludeTree *tree, uint64 gen)
+{
+	uint64		h = tree_hash(model, text);
+	TreeEntry  *e;
+	MemoryContext old;
+	bool		found;
+
+	if (gen != ormar_cache_generation())
+		return;
+	if (tree_cache == NULL || tree_cache_gen != gen || hash_get_num_entries(tree_cache) >= 2048)
+	{
+		HASHCTL		ctl;
+
+		if (TreeCxt == NULL)
+			TreeCxt = AllocSetContextCreate(CacheMemoryContext, "ormar_pg include trees",
+											ALLOCSET_DEFAULT_SIZES);
+		MemoryContextReset(TreeCxt);
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(uint64);
+		ctl.entrysize = sizeof(TreeEntry);
+		ctl.hcxt = TreeCxt;
+		tree_cache = hash_create("ormar_pg include trees", 64, &ctl,
+								 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		tree_cache_gen = gen;
+	}
+	e = hash_search(tree_cache, &h, HASH_ENTER, &found);
+	old = MemoryContextSwitchTo(TreeCxt);
+	e->model = model;
+	e->text = pstrdup(text);
+	e->gen = gen;
+	copy_tree(tree, &e->tree);
+	MemoryContextSwitchTo(old);
 }
 
 /*
  * The statement of fetch (MANY false: one key $1) or fetch_many (MANY true:
- * keys $1 in order) of MODEL with the include paths of argument ARGNO,
- * built once per backend and kept in the metadata cache; M receives the
- * model.  Errors for an unknown model or path come from the build.
+ * keys $1, in order) of MODEL with the include TREE: one SELECT whose rows
+ * are (node, p, k, j): node 0 the top rows in order; node N the rows of
+ * include node N, each with p the key of the row it belongs to, k its own
+ * key and j its jsonb, in the order they are embedded in (key order, or the
+ * options' order_by).  Each include node is one flat scan of its table for
+ * all its parent rows at once, through the relation's index; a node with
+ * includes below it is a materialized CTE whose keys its children read.
+ * The nesting itself is done in C (assemble), so there is no correlated
+ * subquery per row.
  */
 static char *
-fetch_statement(FunctionCallInfo fcinfo, int argno, Oid model, bool many, OrmarModel *m)
+fetch_sql(Oid model, OrmarModel *m, IncludeTree *tree, bool many, List **relids)
 {
+	StringInfoData ctes;
+	StringInfoData body;
+	const char *pk = quote_identifier(m->pk_name);
+	const char *eq = ormar_operator(m->pk_type, BTEqualStrategyNumber);
+	bool		citus = ormar_citus_table(model);
+	ListCell   *lc;
+
+	foreach(lc, tree->nodes)
+		citus |= ormar_citus_table(((IncludeNode *) lfirst(lc))->end.other);
+	initStringInfo(&ctes);
+	initStringInfo(&body);
+	if (many && ormar_citus_table(model))
+		/* Citus does not join a distributed table with a set-returning function */
+		appendStringInfo(&body, "(SELECT 0 AS node, NULL::pg_catalog.text AS p,"
+						 " r.%s::pg_catalog.text AS k, pg_catalog.to_jsonb(r.*) AS j"
+						 " FROM %s r WHERE r.%s %s ANY ($1)"
+						 " ORDER BY pg_catalog.array_position($1, r.%s))",
+						 pk, m->qualified, pk, eq, pk);
+	else if (many)
+		appendStringInfo(&body, "(SELECT 0 AS node, NULL::pg_catalog.text AS p,"
+						 " r.%s::pg_catalog.text AS k, pg_catalog.to_jsonb(r.*) AS j"
+						 " FROM pg_catalog.unnest($1) WITH ORDINALITY u(v, o)"
+						 " JOIN %s r ON r.%s %s u.v ORDER BY u.o)",
+						 pk, m->qualified, pk, eq);
+	else
+		appendStringInfo(&body, "(SELECT 0 AS node, NULL::pg_catalog.text AS p,"
+						 " r.%s::pg_catalog.text AS k, pg_catalog.to_jsonb(r.*) AS j"
+						 " FROM %s r WHERE r.%s %s $1)",
+						 pk, m->qualified, pk, eq);
+
+	foreach(lc, tree->nodes)
+	{
+		IncludeNode *n = lfirst(lc);
+		OrmarEndSql es;
+		char	   *link;
+		char	   *keys;
+		char	   *rows;
+
+		ormar_end_sql(&n->end, &es);
+		*relids = lappend_oid(*relids, n->end.other);
+		if (OidIsValid(n->end.rel->through))
+			*relids = lappend_oid(*relids, n->end.rel->through);
+		if (n->parent == NULL)
+		{
+			link = psprintf("%s %s", ormar_options_link_op(&es), many ? "ANY ($1)" : "$1");
+			keys = many ? "(SELECT DISTINCT u.v FROM pg_catalog.unnest($1) u(v))" : "(SELECT $1)";
+		}
+		else
+		{
+			link = psprintf("%s ANY (SELECT n%d.k FROM n%d)", ormar_options_link_op(&es),
+							n->parent->id, n->parent->id);
+			keys = psprintf("(SELECT DISTINCT n%d.k FROM n%d)", n->parent->id, n->parent->id);
+		}
+		rows = ormar_rows_sql(&es, n->opts, link, keys, true, citus);
+		if (n->children != NIL)
+		{
+			appendStringInfo(&ctes, "%sn%d AS MATERIALIZED (%s)",
+							 ctes.len ? ", " : "WITH ", n->id, rows);
+			appendStringInfo(&body, " UNION ALL (SELECT %d, n%d.p::pg_catalog.text,"
+							 " n%d.k::pg_catalog.text, n%d.j FROM n%d)",
+							 n->id, n->id, n->id, n->id, n->id);
+		}
+		else if (n->opts && n->opts->count)
+			appendStringInfo(&body, " UNION ALL (SELECT %d, x.p::pg_catalog.text, NULL,"
+							 " pg_catalog.to_jsonb(pg_catalog.count(*)) FROM (%s) x GROUP BY x.p)",
+							 n->id, rows);
+		else
+			appendStringInfo(&body, " UNION ALL (SELECT %d, x.p::pg_catalog.text,"
+							 " x.k::pg_catalog.text, x.j FROM (%s) x)", n->id, rows);
+	}
+	if (ctes.len)
+		appendStringInfoChar(&ctes, ' ');
+	return psprintf("%s%s", ctes.data, body.data);
+}
+
+/* One row of an include node: its key, its jsonb, and that with its includes. */
+typedef struct FetchRow
+{
+	char	   *k;
+	Jsonb	   *j;
+	JsonbValue *done;			/* j with its includes, built once */
+} FetchRow;
+
+/* The rows of an include node that belong to one parent row (hash entry). */
+typedef struct FetchGroup
+{
+	char	   *p;				/* hash key: the parent's key, text form */
+	List	   *rows;			/* of FetchRow, in embedding order */
+} FetchGroup;
+
+static uint32
+group_hash(const void *key, Size keysize)
+{
+	const char *s = *(char *const *) key;
+
+	return hash_bytes((const unsigned char *) s, strlen(s));
+}
+
+static int
+group_match(const void *a, const void *b, Size keysize)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static JsonbValue *assemble(Jsonb *row, const char *key, IncludeNode *node, List *children,
+							HTAB **groups);
+
+/* The value embedded for include node N under the row of key KEY. */
+static void
+embedded_value(IncludeNode *n, const char *key, HTAB **groups, JsonbValue *out)
+{
+	FetchGroup *g = hash_search(groups[n->id], &key, HASH_FIND, NULL);
+	ListCell   *lc;
+
+	if (n->count)
+	{
+		if (g == NULL || g->rows == NIL ||
+			!JsonbExtractScalar(&((FetchRow *) linitial(g->rows))->j->root, out))
+		{
+			out->type = jbvNumeric;
+			out->val.numeric = int64_to_numeric(0);
+		}
+		return;
+	}
+	if (!n->to_many)
+	{
+		if (g == NULL || g->rows == NIL)
+			out->type = jbvNull;
+		else
+		{
+			FetchRow   *r = linitial(g->rows);
+
+			if (r->done == NULL)
+				r->done = assemble(r->j, r->k, n, n->children, groups);
+			*out = *r->done;
+		}
+		return;
+	}
+	out->type = jbvArray;
+	out->val.array.rawScalar = false;
+	out->val.array.nElems = g ? list_length(g->rows) : 0;
+	out->val.array.elems = palloc(sizeof(JsonbValue) * Max(out->val.array.nElems, 1));
+	if (g)
+		foreach(lc, g->rows)
+		{
+			FetchRow   *r = lfirst(lc);
+
+			if (r->done == NULL)
+				r->done = assemble(r->j, r->k, n, n->children, groups);
+			out->val.array.elems[foreach_current_index(lc)] = *r->done;
+		}
+}
+
+/*
+ * ROW (the jsonb of a row of key KEY) as a JsonbValue tree, with every
+ * include node of CHILDREN embedded under its name, replacing a key of the
+ * same name (the foreign-key column of a to-one relation).  The tree is
+ * turned into jsonb once, at the top, so nested rows are never serialized
+ * twice.
+ */
+static JsonbValue *
+assemble(Jsonb *row, const char *key, IncludeNode *node, List *children, HTAB **groups)
+{
+	JsonbParseState *st = NULL;
+	JsonbIterator *it = JsonbIteratorInit(&row->root);
+	JsonbValue	v;
+	JsonbValue *res = NULL;
+	JsonbIteratorToken tok;
+	bool		skip = false;
+	ListCell   *lc;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			skip = false;
+			foreach(lc, children)
+			{
+				IncludeNode *c = lfirst(lc);
+
+				if (strlen(c->name) == v.val.string.len &&
+					memcmp(c->name, v.val.string.val, v.val.string.len) == 0)
+					skip = true;
+			}
+			if (skip)
+				continue;
+		}
+		else if (tok == WJB_VALUE && skip)
+			continue;
+		else if (tok == WJB_END_OBJECT)
+			break;
+		res = pushJsonbValue(&st, tok, tok < WJB_BEGIN_ARRAY ? &v : NULL);
+	}
+	foreach(lc, children)
+	{
+		IncludeNode *c = lfirst(lc);
+		JsonbValue	k;
+
+		k.type = jbvString;
+		k.val.string.val = c->name;
+		k.val.string.len = strlen(c->name);
+		pushJsonbValue(&st, WJB_KEY, &k);
+		v.type = jbvNull;
+		pushJsonbValue(&st, WJB_VALUE, &v);
+	}
+	res = pushJsonbValue(&st, WJB_END_OBJECT, NULL);
+
+	/* now put each include's value in place of its null */
+	foreach(lc, children)
+	{
+		IncludeNode *c = lfirst(lc);
+		int			len = strlen(c->name);
+
+		for (int i = 0; i < res->val.object.nPairs; i++)
+		{
+			JsonbPair  *pair = &res->val.object.pairs[i];
+
+			if (pair->key.val.string.len == len &&
+				memcmp(pair->key.val.string.val, c->name, len) == 0)
+			{
+				embedded_value(c, key, groups, &pair->value);
+				break;
+			}
+		}
+	}
+	return res;
+}
+
+/*
+ * Run the statement SQL with PARAMS and deliver each top row with its
+ * includes: into the tuplestore of RSINFO (fetch_many) or as the result
+ * (fetch: the first top row, *ISNULL when there is none).  The Jsonb of
+ * fetch is allocated in context OUTCXT.
+ */
+static Datum
+run_fetch(const char *sql, OrmarParams *params, IncludeTree *tree, ReturnSetInfo *rsinfo,
+		  bool *isnull)
+{
+	int			nnodes = list_length(tree->nodes);
+	HTAB	  **groups = palloc0(sizeof(HTAB *) * (nnodes + 1));
+	List	   *top = NIL;
+	ListCell   *lc;
+	Datum		result = (Datum) 0;
+
+	*isnull = true;
+	ormar_exec(sql, params->n, params->types, params->values, NULL, true, 0);
+	for (int i = 1; i <= nnodes; i++)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(char *);
+		ctl.entrysize = sizeof(FetchGroup);
+		ctl.hash = group_hash;
+		ctl.match = group_match;
+		ctl.hcxt = CurrentMemoryContext;
+		groups[i] = hash_create("ormar_pg fetch groups", 256, &ctl,
+								HASH_ELEM | HASH_FUNCTION | HASH_COMPARE | HASH_CONTEXT);
+	}
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		bool		null;
+		int			node = DatumGetInt32(ormar_getdatum(i, 1, &null));
+		FetchRow   *r = palloc0(sizeof(FetchRow));
+		Datum		d;
+
+		d = ormar_getdatum(i, 3, &null);
+		r->k = null ? NULL : TextDatumGetCString(d);
+		r->j = DatumGetJsonbP(ormar_getdatum(i, 4, &null));
+		if (node == 0)
+			top = lappend(top, r);
+		else
+		{
+			char	   *p;
+			FetchGroup *g;
+			bool		found;
+
+			d = ormar_getdatum(i, 2, &null);
+			if (null)
+				continue;
+			p = TextDatumGetCString(d);
+			g = hash_search(groups[node], &p, HASH_ENTER, &found);
+			if (!found)
+				g->rows = NIL;
+			g->rows = lappend(g->rows, r);
+		}
+	}
+	foreach(lc, top)
+	{
+		FetchRow   *r = lfirst(lc);
+		Datum		out;
+		bool		nulls[1] = {false};
+
+		if (tree->top == NIL)
+			out = JsonbPGetDatum(r->j);
+		else
+			out = JsonbPGetDatum(JsonbValueToJsonb(assemble(r->j, r->k, NULL, tree->top, groups)));
+		if (rsinfo)
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &out, nulls);
+		else
+		{
+			result = SPI_datumTransfer(out, false, -1);
+			*isnull = false;
+			break;
+		}
+	}
+	return result;
+}
+
+/* Everything fetch and fetch_many need for one call. */
+typedef struct FetchCall
+{
+	OrmarModel	m;
+	char	   *sql;
+	IncludeTree tree;
+	OrmarParams params;
+} FetchCall;
+
+/*
+ * Prepare fetch (MANY false) or fetch_many of the model of argument 0 with
+ * the include paths of argument 2 and the options of argument 3 (when the
+ * function has it): the statement, built once per backend for each include
+ * array and options shape and kept in the metadata cache, and the
+ * parameters of the options.  The caller sets $1 (params.types[0] and
+ * values[0]) once it has the key.  Errors for an unknown model or path come
+ * from the build.
+ */
+static void
+fetch_prepare(FunctionCallInfo fcinfo, bool many, FetchCall *fc)
+{
+	Oid			model;
 	ArrayType  *include;
 	Datum	   *paths;
 	bool	   *nulls;
 	int			npaths;
-	List	   *children = NIL;
-	FetchBuild	b = {0, NIL, NULL};
+	List	   *options = NIL;
 	StringInfoData key;
-	char	   *sql;
 	uint64		gen;
+	ListCell   *lc;
 
-	ormar_require_arg(fcinfo, argno, "include");
-	include = PG_GETARG_ARRAYTYPE_P(argno);
+	ormar_require_arg(fcinfo, 2, "include");
+	model = PG_GETARG_OID(0);
+	include = PG_GETARG_ARRAYTYPE_P(2);
+	if (ArrayGetNItems(ARR_NDIM(include), ARR_DIMS(include)) > ORMAR_MAX_INCLUDE_PATHS)
+		check_include_bounds(NULL, NULL, ArrayGetNItems(ARR_NDIM(include), ARR_DIMS(include)));
 	deconstruct_array(include, TEXTOID, -1, false, TYPALIGN_INT, &paths, &nulls, &npaths);
+	check_include_bounds(paths, nulls, npaths);
+
+	ormar_params_init(&fc->params, InvalidOid, (Datum) 0);
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+		options = ormar_options_parse_paths(PG_GETARG_JSONB_P(3));
+
 	initStringInfo(&key);
 	appendStringInfoString(&key, many ? "fetch_many" : "fetch");
 	for (int i = 0; i < npaths; i++)
-	{
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("include must not contain null")));
 		appendStringInfo(&key, "\x01%s", TextDatumGetCString(paths[i]));
-	}
-
-	gen = ormar_cache_generation();
-	if (ormar_cache_get_sql(model, key.data, &sql, m))
-		return sql;
-
-	ormar_require_model(model);
-	ormar_model_info(model, m);
-	for (int i = 0; i < npaths; i++)
-		add_include_path(&children, model, TextDatumGetCString(paths[i]));
-	if (!many)
-		b.top_key = "$1";
-	if (many && ormar_citus_table(model))
+	foreach(lc, options)
 	{
-		/* Citus refuses correlated subqueries next to a set-returning function */
-		sql = psprintf("SELECT %s FROM %s r0 WHERE r0.%s %s ANY ($1)"
-					   " ORDER BY pg_catalog.array_position($1, r0.%s)",
-					   row_json(model, "r0", children, &b), m->qualified,
-					   quote_identifier(m->pk_name),
-					   ormar_operator(m->pk_type, BTEqualStrategyNumber),
-					   quote_identifier(m->pk_name));
+		ormar_options_bind(lfirst(lc), &fc->params);
+		ormar_options_shape(lfirst(lc), &key);
 	}
-	else if (many)
-		sql = psprintf("SELECT %s FROM pg_catalog.unnest($1) WITH ORDINALITY u(k, o)"
-					   " JOIN %s r0 ON r0.%s %s u.k ORDER BY u.o",
-					   row_json(model, "r0", children, &b), m->qualified,
-					   quote_identifier(m->pk_name),
-					   ormar_operator(m->pk_type, BTEqualStrategyNumber));
-	else
-		sql = psprintf("SELECT %s FROM %s r0 WHERE r0.%s %s $1",
-					   row_json(model, "r0", children, &b), m->qualified,
-					   quote_identifier(m->pk_name),
-					   ormar_operator(m->pk_type, BTEqualStrategyNumber));
-	ormar_cache_put_sql(model, key.data, sql, m, b.relids, gen);
-	return sql;
+
+	/*
+	 * Resolve the tree (or take it from the cache), then lock its tables in
+	 * OID order as every proxy call does; if a declaration or drop committed
+	 * while we waited, resolve it again on a fresh snapshot: the call sees
+	 * the relations as they were or as they are (42704 once gone).
+	 */
+	for (int attempt = 0;; attempt++)
+	{
+		memset(&fc->tree, 0, sizeof(IncludeTree));
+		gen = ormar_cache_generation();
+		if (!ormar_cache_get_sql(model, key.data, &fc->sql, &fc->m) ||
+			!tree_cache_get(model, key.data, &fc->tree))
+		{
+			List	   *relids = NIL;
+
+			ormar_require_model(model);
+			ormar_model_info(model, &fc->m);
+			for (int i = 0; i < npaths; i++)
+				add_include_path(&fc->tree, model, TextDatumGetCString(paths[i]));
+			attach_options(&fc->tree, options);
+			fc->sql = fetch_sql(model, &fc->m, &fc->tree, many, &relids);
+			fc->tree.relids = lappend_oid(relids, model);
+			ormar_cache_put_sql(model, key.data, fc->sql, &fc->m, relids, gen);
+			tree_cache_put(model, key.data, &fc->tree, gen);
+		}
+		if (ormar_lock_tables(fc->tree.relids, AccessShareLock, gen))
+			break;
+		if (attempt >= 100)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("the relations of model \"%s\" kept changing while they were being used",
+							get_rel_name(model))));
+		ormar_read_snapshot_renew();
+	}
 }
 
-/* ormar.fetch(model, pk, include): the row as jsonb with its includes, or NULL. */
-Datum
-ormar_fetch(PG_FUNCTION_ARGS)
+/* ormar.fetch(model, pk, include, options): the row as jsonb with its includes, or NULL. */
+static Datum
+fetch_impl(FunctionCallInfo fcinfo)
 {
-	OrmarModel	m;
-	Datum		key;
-	char	   *sql;
-	Datum		result = (Datum) 0;
-	bool		isnull = true;
+	FetchCall	fc;
+	bool		isnull;
+	Datum		result;
 
 	ormar_require_arg(fcinfo, 0, "model");
 	ormar_require_arg(fcinfo, 1, "pk");
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	sql = fetch_statement(fcinfo, 2, PG_GETARG_OID(0), false, &m);
-	key = ormar_key_arg(fcinfo, 1, &m, "pk");
-	ormar_exec(sql, 1, &m.pk_type, &key, NULL, true, 1);
-	if (SPI_processed > 0)
-	{
-		result = ormar_getdatum(0, 1, &isnull);
-		if (!isnull)
-			result = SPI_datumTransfer(result, false, -1);
-	}
-	SPI_finish();
+	fetch_prepare(fcinfo, false, &fc);
+	fc.params.types[0] = fc.m.pk_type;
+	fc.params.values[0] = ormar_key_arg(fcinfo, 1, &fc.m, "pk");
+	result = run_fetch(fc.sql, &fc.params, &fc.tree, NULL, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(result);
 }
 
-/*
- * ormar.fetch_many(model, pks, include): fetch for every key of PKS that
- * exists, in the order given, in one statement.
- */
 Datum
-ormar_fetch_many(PG_FUNCTION_ARGS)
+ormar_fetch(PG_FUNCTION_ARGS)
+{
+	return ormar_run_read(fetch_impl, fcinfo);
+}
+
+/* 54000 when ARR holds more keys than fetch_many takes. */
+static void
+check_key_count(ArrayType *arr)
+{
+	int			nitems = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+
+	if (nitems > ORMAR_MAX_KEYS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("pks has too many keys"),
+				 errdetail("It has %d keys; the limit is %d.", nitems, ORMAR_MAX_KEYS)));
+}
+
+/*
+ * ormar.fetch_many(model, pks, include, options): fetch for every key of
+ * PKS that exists, in the order given, in one statement.
+ */
+static Datum
+fetch_many_impl(FunctionCallInfo fcinfo)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	OrmarModel	m;
-	Oid			arraytype;
-	Datum		arr;
-	char	   *sql;
+	FetchCall	fc;
+	ArrayType  *keys;
+	Oid			argtype;
+	bool		isnull;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	ormar_require_arg(fcinfo, 0, "model");
 	ormar_require_arg(fcinfo, 1, "pks");
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	sql = fetch_statement(fcinfo, 2, PG_GETARG_OID(0), true, &m);
+	/* an array is bounded before anything reads it, a literal once parsed */
+	argtype = get_fn_expr_argtype(fcinfo->flinfo, 1);
+	if (OidIsValid(argtype) && type_is_array(argtype))
+		check_key_count(PG_GETARG_ARRAYTYPE_P(1));
+	fetch_prepare(fcinfo, true, &fc);
 
 	/* the keys as an array of the key type, NULLs dropped (they match nothing) */
-	arr = PointerGetDatum(ormar_key_array_arg(fcinfo, 1, &m, "pks"));
-	arraytype = get_array_type(m.pk_type);
+	keys = ormar_key_array_arg(fcinfo, 1, &fc.m, "pks");
+	check_key_count(keys);
 
-	if (ormar_citus_reference_table(m.relid) &&
-		ArrayGetNItems(ARR_NDIM(PG_GETARG_ARRAYTYPE_P(2)), ARR_DIMS(PG_GETARG_ARRAYTYPE_P(2))) > 0)
+	if (fc.tree.top != NIL && ormar_citus_reference_table(fc.m.relid))
 	{
 		/*
 		 * Citus cannot run the one-statement form over a reference table
-		 * (its includes are correlated subqueries next to a reference
-		 * table): run fetch's statement once per key instead.
+		 * next to its includes: run fetch's statement once per key instead.
 		 */
-		ArrayType  *keys = DatumGetArrayTypeP(arr);
+		FetchCall	one;
 		Datum	   *elems;
 		bool	   *enulls;
 		int			n;
@@ -343,183 +828,25 @@ ormar_fetch_many(PG_FUNCTION_ARGS)
 		bool		kbyval;
 		char		kalign;
 
-		sql = fetch_statement(fcinfo, 2, m.relid, false, &m);
-		get_typlenbyvalalign(m.pk_type, &klen, &kbyval, &kalign);
-		deconstruct_array(keys, m.pk_type, klen, kbyval, kalign, &elems, &enulls, &n);
+		fetch_prepare(fcinfo, false, &one);
+		get_typlenbyvalalign(fc.m.pk_type, &klen, &kbyval, &kalign);
+		deconstruct_array(keys, fc.m.pk_type, klen, kbyval, kalign, &elems, &enulls, &n);
+		one.params.types[0] = fc.m.pk_type;
 		for (int i = 0; i < n; i++)
 		{
-			ormar_exec(sql, 1, &m.pk_type, &elems[i], NULL, true, 1);
-			ormar_rows_to_result(rsinfo);
+			one.params.values[0] = elems[i];
+			(void) run_fetch(one.sql, &one.params, &one.tree, rsinfo, &isnull);
 		}
+		return (Datum) 0;
 	}
-	else
-	{
-		ormar_exec(sql, 1, &arraytype, &arr, NULL, true, 0);
-		ormar_rows_to_result(rsinfo);
-	}
-	SPI_finish();
+	fc.params.types[0] = get_array_type(fc.m.pk_type);
+	fc.params.values[0] = PointerGetDatum(keys);
+	(void) run_fetch(fc.sql, &fc.params, &fc.tree, rsinfo, &isnull);
 	return (Datum) 0;
-}
-
-typedef struct Seen
-{
-	char		key[NAMEDATALEN * 2];	/* text form of the key (hash key) */
-} Seen;
-
-/*
- * Mark KEY (text form) as seen; false if it was already.  Longer keys are
- * kept in full in the list LONG_KEYS (rare: keys are mostly short).
- */
-static bool
-mark_seen(HTAB *seen, List **long_keys, const char *key)
-{
-	bool		found;
-	ListCell   *lc;
-
-	if (strlen(key) < sizeof(((Seen *) 0)->key))
-	{
-		hash_search(seen, key, HASH_ENTER, &found);
-		return !found;
-	}
-	foreach(lc, *long_keys)
-		if (strcmp(lfirst(lc), key) == 0)
-			return false;
-	*long_keys = lappend(*long_keys, pstrdup(key));
-	return true;
 }
 
 Datum
-ormar_traverse(PG_FUNCTION_ARGS)
+ormar_fetch_many(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	ProxyCall	call;
-	OrmarEnd   *end = &call.end;
-	Oid			keytype;
-	Oid			arraytype;
-	int16		typlen;
-	bool		typbyval;
-	char		typalign;
-	Oid			outfunc;
-	bool		isvarlena;
-	char	   *start_sql;
-	char	   *level_sql;
-	const char *T;
-	int32		max_depth = -1;
-	HASHCTL		ctl;
-	HTAB	   *seen;
-	List	   *long_keys = NIL;
-	MemoryContext levelcxt[2];
-	MemoryContext oldcxt;
-	Datum	   *frontier = NULL;
-	int			nfrontier = 0;
-
-	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	ormar_proxy_begin(fcinfo, &call);
-	if (end->self != end->other)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("relation \"%s\" of model \"%s\" is not self-referencing",
-						end->name, call.self.name),
-				 errdetail("It leads to model \"%s\"; traverse walks a relation from a model to itself.",
-						   call.other.name)));
-	if (!PG_ARGISNULL(3))
-	{
-		max_depth = PG_GETARG_INT32(3);
-		if (max_depth < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("max_depth must not be negative")));
-	}
-
-	T = call.self.qualified;
-	keytype = call.self.pk_type;
-	arraytype = get_array_type(keytype);
-	if (!OidIsValid(arraytype))
-		elog(ERROR, "type %s has no array type", format_type_be(keytype));
-	get_typlenbyvalalign(keytype, &typlen, &typbyval, &typalign);
-	getTypeOutputInfo(keytype, &outfunc, &isvarlena);
-
-	start_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n WHERE n.%s %s $1",
-						 call.self_pk, T, call.self_pk, call.eq_self);
-	/* the rows one step away from any row of the frontier $1, in key order */
-	if (end->rel->kind == ORMAR_MANY_TO_MANY)
-		level_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n WHERE n.%s %s ANY"
-							 " (ARRAY(SELECT th.%s FROM %s th WHERE th.%s %s ANY ($1)))"
-							 " ORDER BY n.%s USING %s",
-							 call.self_pk, T, call.self_pk, call.eq_self,
-							 call.th_other, call.through, call.th_self, call.eq_self,
-							 call.self_pk, call.lt_other);
-	else if (end->key_on_self)
-		level_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n WHERE n.%s %s ANY"
-							 " (ARRAY(SELECT s.%s FROM %s s WHERE s.%s %s ANY ($1)))"
-							 " ORDER BY n.%s USING %s",
-							 call.self_pk, T, call.self_pk, call.eq_self,
-							 call.fk, T, call.self_pk, call.eq_self,
-							 call.self_pk, call.lt_other);
-	else
-		level_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n"
-							 " WHERE n.%s %s ANY ($1) ORDER BY n.%s USING %s",
-							 call.self_pk, T, call.fk, call.eq_self,
-							 call.self_pk, call.lt_other);
-
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = sizeof(((Seen *) 0)->key);
-	ctl.entrysize = sizeof(Seen);
-	ctl.hcxt = CurrentMemoryContext;
-	seen = hash_create("ormar_pg traverse", 1024, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
-	/* the keys of two levels live at once: the frontier and the next one */
-	for (int i = 0; i < 2; i++)
-		levelcxt[i] = AllocSetContextCreate(CurrentMemoryContext, "ormar_pg traverse level",
-											ALLOCSET_DEFAULT_SIZES);
-
-	for (int depth = 0; max_depth < 0 || depth <= max_depth; depth++)
-	{
-		Datum	   *next;
-		int			nnext = 0;
-		uint64		nrows;
-
-		if (depth == 0)
-			ormar_exec(start_sql, 1, &keytype, &call.pk, NULL, true, 0);
-		else
-		{
-			Datum		arr = PointerGetDatum(construct_array(frontier, nfrontier, keytype,
-															  typlen, typbyval, typalign));
-
-			ormar_exec(level_sql, 1, &arraytype, &arr, NULL, true, 0);
-		}
-		nrows = SPI_processed;
-
-		/* keys of this level outlive the SPI result; those of two levels up go */
-		MemoryContextReset(levelcxt[depth % 2]);
-		oldcxt = MemoryContextSwitchTo(levelcxt[depth % 2]);
-		next = palloc(sizeof(Datum) * Max(nrows, 1));
-		MemoryContextSwitchTo(oldcxt);
-		for (uint64 i = 0; i < nrows; i++)
-		{
-			bool		isnull[2] = {false, false};
-			Datum		key = ormar_getdatum(i, 1, &isnull[0]);
-			Datum		row[2];
-			char	   *text = OidOutputFunctionCall(outfunc, key);
-			bool		is_new = mark_seen(seen, &long_keys, text);
-
-			pfree(text);
-			if (!is_new)
-				continue;
-			row[0] = Int32GetDatum(depth);
-			row[1] = ormar_getdatum(i, 2, &isnull[1]);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, row, isnull);
-			oldcxt = MemoryContextSwitchTo(levelcxt[depth % 2]);
-			next[nnext++] = datumCopy(key, typbyval, typlen);
-			MemoryContextSwitchTo(oldcxt);
-		}
-		SPI_freetuptable(SPI_tuptable);
-		if (nnext == 0)
-			break;
-		frontier = next;
-		nfrontier = nnext;
-	}
-	SPI_finish();
-	return (Datum) 0;
+	return ormar_run_read(fetch_many_impl, fcinfo);
 }

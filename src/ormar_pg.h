@@ -19,6 +19,9 @@
  *	 3. ddl		  builds and runs the DDL of one validated relation; no
  *				  validation or catalog writes of its own
  *		cache	  proxy metadata cache, invalidation, OID-ordered locking
+ *		options	  refinements of related rows (options jsonb): parsed, bound
+ *				  as parameters, turned into the SQL of the related rows;
+ *				  the bounds of eager-loading inputs
  *	 4. ormar_pg  module entry (_PG_init), the wrappers every API function
  *				  runs in, acting as another role (ormar_try_as)
  *	 5. relation  declare (validate, then ddl, then catalog), pending

@@ -19,6 +19,7 @@
 #include "ddl.h"
 #include "keys.h"
 #include "naming.h"
+#include "options.h"
 #include "proxy.h"
 #include "spi_util.h"
 
@@ -102,31 +103,33 @@ ormar_other_key(FunctionCallInfo fcinfo, ProxyCall *call, int argno)
 }
 
 /*
- * " || jsonb_build_object('through', jsonb_build_object(...))" over the
- * extra columns of REL's through table (alias ALIAS), or "" if it has none.
+ * ormar.related with its options argument (options.c): the statement is
+ * built for each call from the cached relation metadata, without catalog
+ * queries, and its plan is kept by its text.
  */
-char *
-ormar_through_object(OrmarRel *rel, const char *alias)
+static void
+related_with_options(ProxyCall *call, Jsonb *options, ReturnSetInfo *rsinfo)
 {
-	List	   *extras;
-	ListCell   *lc;
-	StringInfoData buf;
+	OrmarOptions *o;
+	OrmarParams params;
+	OrmarEndSql es;
+	char	   *sql;
 
-	extras = ormar_through_extra_columns(rel);
-	if (extras == NIL)
-		return "";
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, " OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object('through', "
-						   "pg_catalog.jsonb_build_object(");
-	foreach(lc, extras)
-	{
-		char	   *x = lfirst(lc);
-
-		appendStringInfo(&buf, "%s%s, %s.%s", foreach_current_index(lc) > 0 ? ", " : "",
-						 quote_literal_cstr(x), alias, quote_identifier(x));
-	}
-	appendStringInfoString(&buf, "))");
-	return buf.data;
+	if (JB_ROOT_IS_SCALAR(options) || !JB_ROOT_IS_OBJECT(options))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options must be a JSON object")));
+	o = ormar_options_parse(&options->root, NULL);
+	ormar_options_check(o, &call->end);
+	ormar_params_init(&params, call->self.pk_type, call->pk);
+	ormar_options_bind(o, &params);
+	es.end = &call->end;
+	es.self = call->self;
+	es.other = call->other;
+	sql = ormar_rows_sql(&es, o, psprintf("%s $1", call->eq_self), NULL, false, false);
+	if (o->count)
+		sql = psprintf("SELECT pg_catalog.to_jsonb(pg_catalog.count(*)) FROM (%s) x", sql);
+	ormar_exec_to_result(sql, params.n, params.types, params.values, rsinfo);
 }
 
 /*
@@ -189,6 +192,11 @@ related_impl(FunctionCallInfo fcinfo)
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	ormar_proxy_begin(fcinfo, &call);
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+	{
+		related_with_options(&call, PG_GETARG_JSONB_P(3), rsinfo);
+		return (Datum) 0;
+	}
 	plan = ormar_call_plan(&call, PROXY_RELATED, related_sql, 1, &call.self.pk_type);
 	ormar_exec_plan(plan, &call.pk, NULL, true, 0);
 	ormar_rows_to_result(rsinfo);

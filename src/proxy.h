@@ -56,6 +56,5 @@ extern SPIPlanPtr ormar_call_plan(ProxyCall *call, ProxyOp op, ProxySqlFn build,
 extern void ormar_proxy_begin_mode(FunctionCallInfo fcinfo, ProxyCall *call,
 								   LOCKMODE mode);
 extern Datum ormar_other_key(FunctionCallInfo fcinfo, ProxyCall *call, int argno);
-extern char *ormar_through_object(OrmarRel *rel, const char *alias);
 
 #endif

@@ -16,6 +16,8 @@
 #include "catalog/namespace.h"
 #include "common/hashfn.h"
 #include "miscadmin.h"
+#include "executor/tstoreReceiver.h"
+#include "nodes/params.h"
 #include "nodes/parsenodes.h"
 #include "parser/parser.h"
 #include "utils/hsearch.h"
@@ -182,6 +184,56 @@ ormar_exec_plan(SPIPlanPtr plan, Datum *values, const char *nulls,
 	if (rc < 0)
 		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
 	return rc;
+}
+
+/*
+ * ormar_exec for a read whose rows go straight to DEST instead of
+ * SPI_tuptable: no copy of the result is kept (traverse filters and stores
+ * each row as it comes).
+ */
+void
+ormar_exec_dest(const char *sql, int nargs, Oid *argtypes, Datum *values,
+				DestReceiver *dest)
+{
+	SPIPlanPtr	plan = cached_plan(sql, nargs, argtypes);
+	ParamListInfo params = makeParamList(nargs);
+	SPIExecuteOptions options;
+	int			rc;
+
+	for (int i = 0; i < nargs; i++)
+	{
+		params->params[i].value = values[i];
+		params->params[i].isnull = false;
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = argtypes[i];
+	}
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = dest;
+	ormar_statements_run++;
+	rc = SPI_execute_plan_extended(plan, &options);
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_plan_extended failed for \"%s\": %s",
+			 sql, SPI_result_code_string(rc));
+}
+
+/*
+ * ormar_exec for a read whose rows are the result of a materialized
+ * set-returning function: they go straight into its tuplestore, with no
+ * SPI_tuptable copy in between.
+ */
+void
+ormar_exec_to_result(const char *sql, int nargs, Oid *argtypes, Datum *values,
+					 ReturnSetInfo *rsinfo)
+{
+	DestReceiver *dest = CreateDestReceiver(DestTuplestore);
+
+	SetTuplestoreDestReceiverParams(dest, rsinfo->setResult,
+									rsinfo->econtext->ecxt_per_query_memory,
+									false, NULL, NULL);
+	ormar_exec_dest(sql, nargs, argtypes, values, dest);
+	dest->rDestroy(dest);
 }
 
 /*

@@ -8,6 +8,7 @@
 
 #include "postgres.h"
 #include "executor/spi.h"
+#include "tcop/dest.h"
 #include "nodes/execnodes.h"
 
 /* Run a statement through a plan cached per backend, keyed by its text. */
@@ -17,6 +18,14 @@ extern int	ormar_exec(const char *sql, int nargs, Oid *argtypes,
 
 extern int	ormar_exec_plan(SPIPlanPtr plan, Datum *values, const char *nulls,
 							bool read_only, long count);
+
+/* The same for a read whose rows go to DEST (no SPI_tuptable). */
+extern void ormar_exec_dest(const char *sql, int nargs, Oid *argtypes,
+							Datum *values, DestReceiver *dest);
+
+/* The same, the rows into the tuplestore of a materialized SRF. */
+extern void ormar_exec_to_result(const char *sql, int nargs, Oid *argtypes,
+								 Datum *values, ReturnSetInfo *rsinfo);
 
 /* Run one generated DDL statement (refused unless it parses as exactly one). */
 extern void ormar_ddl(const char *sql);

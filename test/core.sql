@@ -81,9 +81,9 @@ SELECT has_function('ormar', 'update_forward_refs', ARRAY['regclass'],
                     'ormar.update_forward_refs(regclass)');
 SELECT function_returns('ormar', 'update_forward_refs', ARRAY['regclass'], 'integer',
                         'update_forward_refs returns integer');
-SELECT has_function('ormar', 'related', ARRAY['regclass', '"any"', 'text'],
-                    'ormar.related(regclass, "any", text)');
-SELECT function_returns('ormar', 'related', ARRAY['regclass', '"any"', 'text'], 'setof jsonb',
+SELECT has_function('ormar', 'related', ARRAY['regclass', '"any"', 'text', 'jsonb'],
+                    'ormar.related(regclass, "any", text, jsonb)');
+SELECT function_returns('ormar', 'related', ARRAY['regclass', '"any"', 'text', 'jsonb'], 'setof jsonb',
                         'related returns setof jsonb');
 SELECT has_function('ormar', 'add', ARRAY['regclass', '"any"', 'text', '"any"', 'jsonb'],
                     'ormar.add(regclass, "any", text, "any", jsonb)');

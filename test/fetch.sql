@@ -77,20 +77,20 @@ $$;
 -------------------------------------------------------------------------------
 -- Signatures
 -------------------------------------------------------------------------------
-SELECT has_function('ormar', 'fetch', ARRAY['regclass', '"any"', 'text[]'],
-                    'ormar.fetch(regclass, "any", text[])');
-SELECT function_returns('ormar', 'fetch', ARRAY['regclass', '"any"', 'text[]'], 'jsonb',
+SELECT has_function('ormar', 'fetch', ARRAY['regclass', '"any"', 'text[]', 'jsonb'],
+                    'ormar.fetch(regclass, "any", text[], jsonb)');
+SELECT function_returns('ormar', 'fetch', ARRAY['regclass', '"any"', 'text[]', 'jsonb'], 'jsonb',
                         'fetch returns jsonb');
-SELECT has_function('ormar', 'fetch_many', ARRAY['regclass', 'anyarray', 'text[]'],
-                    'ormar.fetch_many(regclass, anyarray, text[])');
-SELECT function_returns('ormar', 'fetch_many', ARRAY['regclass', 'anyarray', 'text[]'], 'setof jsonb',
+SELECT has_function('ormar', 'fetch_many', ARRAY['regclass', 'anyarray', 'text[]', 'jsonb'],
+                    'ormar.fetch_many(regclass, anyarray, text[], jsonb)');
+SELECT function_returns('ormar', 'fetch_many', ARRAY['regclass', 'anyarray', 'text[]', 'jsonb'], 'setof jsonb',
                         'fetch_many returns setof jsonb');
-SELECT is(pg_get_function_arguments('ormar.fetch(regclass, "any", text[])'::regprocedure),
-          'model regclass, pk "any", include text[] DEFAULT ''{}''::text[]',
-          'fetch: argument names and the default of include');
-SELECT is(pg_get_function_arguments('ormar.fetch_many(regclass, anyarray, text[])'::regprocedure),
-          'model regclass, pks anyarray, include text[] DEFAULT ''{}''::text[]',
-          'fetch_many: argument names and the default of include');
+SELECT is(pg_get_function_arguments('ormar.fetch(regclass, "any", text[], jsonb)'::regprocedure),
+          'model regclass, pk "any", include text[] DEFAULT ''{}''::text[], options jsonb DEFAULT NULL::jsonb',
+          'fetch: argument names and the defaults of include and options');
+SELECT is(pg_get_function_arguments('ormar.fetch_many(regclass, anyarray, text[], jsonb)'::regprocedure),
+          'model regclass, pks anyarray, include text[] DEFAULT ''{}''::text[], options jsonb DEFAULT NULL::jsonb',
+          'fetch_many: argument names and the defaults of include and options');
 
 -------------------------------------------------------------------------------
 -- Shapes

@@ -3,5 +3,5 @@ WITH RECURSIVE w(id, depth) AS (
   UNION ALL
     SELECT p.id, w.depth + 1 FROM w JOIN person p ON p.supervisor = w.id
 )
-SELECT count(*) FROM (SELECT w.depth, to_jsonb(p) FROM w JOIN person p ON p.id = w.id
-                       ORDER BY w.depth, p.id) x;
+SELECT count(x.node) FROM (SELECT w.depth, to_jsonb(p) AS node FROM w JOIN person p ON p.id = w.id
+                            ORDER BY w.depth, p.id) x;

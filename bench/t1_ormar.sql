@@ -1,0 +1,1 @@
+SELECT count(node) FROM ormar.traverse('person', 1, 'employees');

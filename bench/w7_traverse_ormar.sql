@@ -1,1 +1,0 @@
-SELECT count(*) FROM ormar.traverse('person', 1, 'employees');
