@@ -29,7 +29,7 @@ SELECT ormar.many_to_many('post', 'categories', 'category', through => 'post_cat
 INSERT INTO category (name) SELECT 'category ' || i FROM generate_series(1, 1000) i;
 INSERT INTO post (title) SELECT 'post ' || i FROM generate_series(1, 100000) i;
 -- 5 links per post, spread over the categories, no duplicates
-INSERT INTO posts_categories (post, category)
+INSERT INTO post_categories (post, category)
 SELECT p, ((p * 7 + k * 211) % 1000) + 1 FROM generate_series(1, 100000) p, generate_series(0, 4) k;
 
 SELECT ormar.define_model('person', '{"id": {"type": "Integer", "primary_key": true},
