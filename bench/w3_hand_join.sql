@@ -1,3 +1,3 @@
 \set c random(1, 1000)
-SELECT p.* FROM category c JOIN posts_categories pc ON pc.category = c.id
+SELECT p.* FROM category c JOIN post_categories pc ON pc.category = c.id
   JOIN post p ON p.id = pc.post WHERE c.id = :c ORDER BY p.id DESC LIMIT 10;
