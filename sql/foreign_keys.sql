@@ -520,12 +520,23 @@ SELECT r->>'id' AS id FROM ormar.related('a_table_whose_name_is_exactly_sixty_th
 SELECT * FROM try_sql($$SELECT ormar.foreign_key('department', repeat('x', 256), 'department')$$);
 
 --
+-- dropping the target's key column with CASCADE takes the foreign key
+-- constraint: the relation is dropped with a NOTICE, the column stays
+--
+SELECT ormar.define_model('keyless_target', '{"id": {"type": "Integer", "primary_key": true}}');
+SELECT ormar.define_model('keyless_source', '{"id": {"type": "Integer", "primary_key": true}}');
+SELECT ormar.foreign_key('keyless_source', 'keyless_target');
+ALTER TABLE keyless_target DROP COLUMN id CASCADE;
+SELECT count(*) AS relations_left FROM ormar.relations WHERE model = 'keyless_source'::regclass;
+SELECT * FROM cols('keyless_source');
+
+--
 -- cleanup
 --
 DROP EXTENSION ormar_pg CASCADE;
 SET client_min_messages = warning;
 DROP TABLE track, album, artist, registration_of_students_for_the_winter_semester,
-    a_table_whose_name_is_exactly_sixty_three_bytes_long_0123456789,
+    a_table_whose_name_is_exactly_sixty_three_bytes_long_0123456789, keyless_source, keyless_target,
     grade, enrollment, memo, note, lab, visa, passport, citizen, exam, act,
     typed_ref, uuid_target, code_target, big_target, student, teacher, course, department CASCADE;
 DROP FUNCTION try_sql(text), cols(regclass), fks(regclass), idxs(regclass), generated_objects();

@@ -689,6 +689,8 @@ SELECT ormar.many_to_many('gone.src', 'dsts', 'gone.dst');
 INSERT INTO gone.src VALUES (1);
 INSERT INTO gone.dst VALUES (1);
 SELECT ormar.add('gone.src', 1, 'dsts', 1);
+-- a through name longer than an identifier is refused (22023), not truncated
+SELECT * FROM m2m_try($$SELECT ormar.many_to_many('gone.dst', 'more', 'gone.dst', through => repeat('t', 70))$$);
 DROP TABLE gone.src CASCADE;
 SELECT count(*) AS relations_left FROM ormar.relation WHERE through = 'gone.srcs_dsts'::regclass;
 SELECT * FROM m2m_constraints('gone.srcs_dsts');

@@ -372,32 +372,19 @@ void
 ormar_parse_target(const char *target, const char *default_schema,
 				   char **schema, char **name)
 {
-	List	   *names;
-	char	   *copy;
+	List	   *names = NIL;
 
 	if (strchr(target, '.') == NULL && strchr(target, '"') == NULL)
-	{
-		*schema = pstrdup(default_schema);
-		*name = pstrdup(target);
-		return;
-	}
-	copy = pstrdup(target);
-	if (!SplitIdentifierString(copy, '.', &names) ||
-		list_length(names) < 1 || list_length(names) > 2)
+		names = list_make1(pstrdup(target));
+	else if (!SplitIdentifierString(pstrdup(target), '.', &names) ||
+			 list_length(names) < 1 || list_length(names) > 2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid model name \"%s\"", target),
 				 errhint("Write a model name as written, or as a possibly schema-qualified SQL identifier (\"schema.name\", \"\"\"My.Name\"\"\").")));
-	if (list_length(names) == 2)
-	{
-		*schema = pstrdup(linitial(names));
-		*name = pstrdup(lsecond(names));
-	}
-	else
-	{
-		*schema = pstrdup(default_schema);
-		*name = pstrdup(linitial(names));
-	}
+	*schema = pstrdup(list_length(names) == 2 ? linitial(names) : default_schema);
+	*name = pstrdup(llast(names));
+	/* a longer name would be truncated by CREATE TABLE, silently */
 	if (strlen(*name) >= NAMEDATALEN || strlen(*schema) >= NAMEDATALEN)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -11,6 +11,7 @@
  */
 #include "postgres.h"
 
+#include "access/relation.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -21,6 +22,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "cache.h"
@@ -394,6 +396,17 @@ ormar_resolve_pending(Oid model)
 	return built;
 }
 
+/* Has table RELID a primary key (still)? */
+static bool
+has_primary_key(Oid relid)
+{
+	Relation	r = relation_open(relid, AccessShareLock);
+	bool		result = OidIsValid(RelationGetPrimaryKeyIndex(r));
+
+	relation_close(r, AccessShareLock);
+	return result;
+}
+
 /* Do the columns REL needs still exist? */
 static bool
 key_columns_exist(OrmarRel *rel)
@@ -420,6 +433,16 @@ ormar_refresh_relation(OrmarRel *rel)
 		ereport(NOTICE,
 				(errmsg("dropping relation \"%s.%s\": its key column no longer exists",
 						get_rel_name(rel->model), rel->name)));
+		ormar_ddl_drop_relation_objects(rel, false);
+		ormar_delete_relation(rel);
+		return;
+	}
+	if (!has_primary_key(rel->target))
+	{
+		/* the target's key column was dropped (with CASCADE, taking the keys) */
+		ereport(NOTICE,
+				(errmsg("dropping relation \"%s.%s\": model \"%s\" no longer has a primary key",
+						get_rel_name(rel->model), rel->name, get_rel_name(rel->target))));
 		ormar_ddl_drop_relation_objects(rel, false);
 		ormar_delete_relation(rel);
 		return;
