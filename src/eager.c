@@ -17,6 +17,12 @@
  */
 #include "postgres.h"
 
+#include "utils/resowner.h"
+
+#include "utils/inval.h"
+
+#include "access/xact.h"
+
 #include "access/stratnum.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
@@ -671,6 +677,58 @@ typedef struct FetchCall
 } FetchCall;
 
 /*
+ * Resolve the include tree of FC and write its statement.  The catalog is
+ * read on the call's snapshot before the tables are locked, so a relation
+ * dropped by a transaction that committed in between names a table that is
+ * gone: opening it fails.  That (and only when a concurrent catalog change
+ * is seen) returns false so that the caller resolves again on a fresh
+ * snapshot; the attempt runs in a subtransaction to undo it cleanly.
+ */
+static bool
+resolve_tree(FetchCall *fc, Oid model, Datum *paths, int npaths, List *options,
+			 bool many, List **relids)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	uint64		gen = ormar_cache_generation();
+	volatile bool ok = true;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		ormar_model_info(model, &fc->m);
+		for (int i = 0; i < npaths; i++)
+			add_include_path(&fc->tree, model, TextDatumGetCString(paths[i]));
+		attach_options(&fc->tree, options);
+		fc->sql = fetch_sql(model, &fc->m, &fc->tree, many, relids);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		AcceptInvalidationMessages();
+		if (edata->sqlerrcode != ERRCODE_INTERNAL_ERROR &&
+			edata->sqlerrcode != ERRCODE_UNDEFINED_TABLE)
+			ReThrowError(edata);
+		if (gen == ormar_cache_generation())
+			ReThrowError(edata);
+		ok = false;
+	}
+	PG_END_TRY();
+	return ok;
+}
+
+/*
  * Prepare fetch (MANY false) or fetch_many of the model of argument 0 with
  * the include paths of argument 2 and the options of argument 3 (when the
  * function has it): the statement, built once per backend for each include
@@ -730,11 +788,17 @@ fetch_prepare(FunctionCallInfo fcinfo, bool many, FetchCall *fc)
 			List	   *relids = NIL;
 
 			ormar_require_model(model);
-			ormar_model_info(model, &fc->m);
-			for (int i = 0; i < npaths; i++)
-				add_include_path(&fc->tree, model, TextDatumGetCString(paths[i]));
-			attach_options(&fc->tree, options);
-			fc->sql = fetch_sql(model, &fc->m, &fc->tree, many, &relids);
+			if (!resolve_tree(fc, model, paths, npaths, options, many, &relids))
+			{
+				/* a table the catalog named was dropped meanwhile: again */
+				if (attempt >= 100)
+					ereport(ERROR,
+							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+							 errmsg("the relations of model \"%s\" kept changing while they were being used",
+									get_rel_name(model))));
+				ormar_read_snapshot_renew();
+				continue;
+			}
 			fc->tree.relids = lappend_oid(relids, model);
 			ormar_cache_put_sql(model, key.data, fc->sql, &fc->m, relids, gen);
 			tree_cache_put(model, key.data, &fc->tree, gen);

@@ -128,7 +128,7 @@ for f in "${findings[@]}"; do
     label=${f%%|*} sql=${f#*|}
     st=$(psql -X -q -d "$DB" -v VERBOSITY=verbose -c "\\set VERBOSITY verbose" -c "$sql" 2>&1 >/dev/null |
          sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\):.*/\1/p' | head -n 1)
-    if [ "${ORMAR_FUZZ_CHECK_FINDINGS:-0}" = 1 ]; then
+    if [ "${ORMAR_FUZZ_CHECK_FINDINGS:-1}" = 1 ]; then
         [ "$st" != XX000 ]
         check "finding: $label gives no XX000 (${st:-no error})" $?
     else

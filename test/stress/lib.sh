@@ -5,7 +5,7 @@
 run_consistency() {
     local label=$1 out want got skipped
     shift
-    out=$("$@" -X -q -v check_kept_through="${ORMAR_STRESS_CHECK_KEPT_THROUGH:-0}" \
+    out=$("$@" -X -q -v check_kept_through="${ORMAR_STRESS_CHECK_KEPT_THROUGH:-1}" \
         -f "$STRESS_DIR/consistency.sql" 2>&1)
     want=$(grep -c '^SELECT pg_temp.cchk(' "$STRESS_DIR/consistency.sql")
     skipped=$(grep -c '^skip ' <<<"$out")
