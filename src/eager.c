@@ -17,11 +17,9 @@
  */
 #include "postgres.h"
 
-#include "utils/resowner.h"
 
 #include "utils/inval.h"
 
-#include "access/xact.h"
 
 #include "access/stratnum.h"
 #include "catalog/pg_type.h"
@@ -44,6 +42,7 @@
 #include "keys.h"
 #include "naming.h"
 #include "options.h"
+#include "ormar_pg.h"
 #include "proxy.h"
 #include "spi_util.h"
 
@@ -684,48 +683,46 @@ typedef struct FetchCall
  * is seen) returns false so that the caller resolves again on a fresh
  * snapshot; the attempt runs in a subtransaction to undo it cleanly.
  */
+typedef struct ResolveArgs
+{
+	FetchCall  *fc;
+	Oid			model;
+	Datum	   *paths;
+	int			npaths;
+	List	   *options;
+	bool		many;
+	List	  **relids;
+} ResolveArgs;
+
+/* ormar_try_subxact callback of resolve_tree. */
+static void
+resolve_tree_cb(void *arg)
+{
+	ResolveArgs *a = arg;
+
+	ormar_model_info(a->model, &a->fc->m);
+	for (int i = 0; i < a->npaths; i++)
+		add_include_path(&a->fc->tree, a->model, TextDatumGetCString(a->paths[i]));
+	attach_options(&a->fc->tree, a->options);
+	a->fc->sql = fetch_sql(a->model, &a->fc->m, &a->fc->tree, a->many, a->relids);
+}
+
 static bool
 resolve_tree(FetchCall *fc, Oid model, Datum *paths, int npaths, List *options,
 			 bool many, List **relids)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
+	ResolveArgs args = {fc, model, paths, npaths, options, many, relids};
 	uint64		gen = ormar_cache_generation();
-	volatile bool ok = true;
+	ErrorData  *edata = ormar_try_subxact(resolve_tree_cb, &args);
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
-	PG_TRY();
-	{
-		ormar_model_info(model, &fc->m);
-		for (int i = 0; i < npaths; i++)
-			add_include_path(&fc->tree, model, TextDatumGetCString(paths[i]));
-		attach_options(&fc->tree, options);
-		fc->sql = fetch_sql(model, &fc->m, &fc->tree, many, relids);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-		AcceptInvalidationMessages();
-		if (edata->sqlerrcode != ERRCODE_INTERNAL_ERROR &&
-			edata->sqlerrcode != ERRCODE_UNDEFINED_TABLE)
-			ReThrowError(edata);
-		if (gen == ormar_cache_generation())
-			ReThrowError(edata);
-		ok = false;
-	}
-	PG_END_TRY();
-	return ok;
+	if (edata == NULL)
+		return true;
+	AcceptInvalidationMessages();
+	if ((edata->sqlerrcode != ERRCODE_INTERNAL_ERROR &&
+		 edata->sqlerrcode != ERRCODE_UNDEFINED_TABLE) ||
+		gen == ormar_cache_generation())
+		ReThrowError(edata);
+	return false;
 }
 
 /*

@@ -97,45 +97,26 @@ ormar_run_event(OrmarApiFn fn, FunctionCallInfo fcinfo)
 }
 
 /*
- * Run FN(ARG) as role ROLE inside a subtransaction, the way a PL/pgSQL
- * exception block does.  Returns true when FN completed; otherwise the
- * subtransaction (and with it every change FN made, and the user switch) is
- * rolled back and the error's message goes to *ERRMSG.  A cancel or a
- * shutdown request is never swallowed.
- *
- * This is how ormar_pg acts for another role: a pending relation is built
- * as the role that declared it, and the event triggers regenerate a
- * relation's objects as their owner, each failure turned into a WARNING
- * by the caller instead of failing somebody else's statement.
+ * Run FN(ARG) inside a subtransaction, the way a PL/pgSQL exception block
+ * does.  Returns NULL when FN completed; otherwise the subtransaction (and
+ * every change FN made) is rolled back and its error is returned.  A cancel
+ * or a shutdown request is never swallowed.
  */
-bool
-ormar_try_as(Oid role, OrmarActFn fn, void *arg, char **errmsg_out)
+ErrorData *
+ormar_try_subxact(OrmarActFn fn, void *arg)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
-	volatile bool ok = false;
+	ErrorData  *volatile result = NULL;
 
-	*errmsg_out = NULL;
-	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role)))
-	{
-		*errmsg_out = psprintf("role with OID %u does not exist", role);
-		return false;
-	}
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcxt);
 	PG_TRY();
 	{
-		Oid			save_user;
-		int			save_sec;
-
-		GetUserIdAndSecContext(&save_user, &save_sec);
-		SetUserIdAndSecContext(role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
 		fn(arg);
-		SetUserIdAndSecContext(save_user, save_sec);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
-		ok = true;
 	}
 	PG_CATCH();
 	{
@@ -150,8 +131,57 @@ ormar_try_as(Oid role, OrmarActFn fn, void *arg, char **errmsg_out)
 		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
 			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
 			ReThrowError(edata);
-		*errmsg_out = edata->message;
+		result = edata;
 	}
 	PG_END_TRY();
-	return ok;
+	return result;
+}
+
+typedef struct ActAs
+{
+	Oid			role;
+	OrmarActFn	fn;
+	void	   *arg;
+} ActAs;
+
+/* ormar_try_subxact callback: FN(ARG) as ROLE (the subtransaction's abort restores the user). */
+static void
+act_as_cb(void *arg)
+{
+	ActAs	   *as = arg;
+	Oid			save_user;
+	int			save_sec;
+
+	GetUserIdAndSecContext(&save_user, &save_sec);
+	SetUserIdAndSecContext(as->role, save_sec | SECURITY_LOCAL_USERID_CHANGE);
+	as->fn(as->arg);
+	SetUserIdAndSecContext(save_user, save_sec);
+}
+
+/*
+ * Run FN(ARG) as role ROLE inside a subtransaction (ormar_try_subxact).
+ * Returns true when FN completed; otherwise its error's message goes to
+ * *ERRMSG.
+ *
+ * This is how ormar_pg acts for another role: a pending relation is built
+ * as the role that declared it, and the event triggers regenerate a
+ * relation's objects as their owner, each failure turned into a WARNING
+ * by the caller instead of failing somebody else's statement.
+ */
+bool
+ormar_try_as(Oid role, OrmarActFn fn, void *arg, char **errmsg_out)
+{
+	ActAs		as = {role, fn, arg};
+	ErrorData  *edata;
+
+	*errmsg_out = NULL;
+	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role)))
+	{
+		*errmsg_out = psprintf("role with OID %u does not exist", role);
+		return false;
+	}
+	edata = ormar_try_subxact(act_as_cb, &as);
+	if (edata)
+		*errmsg_out = edata->message;
+	return edata == NULL;
 }
