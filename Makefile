@@ -25,7 +25,8 @@ OBJS = \
 	src/citus.o \
 	src/distribute.o \
 	src/adopt.o \
-	src/schema.o
+	src/schema.o \
+	src/tables.o
 
 EXTENSION = ormar_pg
 DATA = ormar_pg--0.1.0.sql ormar_pg--0.2.0.sql ormar_pg--0.1.0--0.2.0.sql

@@ -45,27 +45,13 @@
 #include "adopt.h"
 #include "naming.h"
 #include "spi_util.h"
-
-/* Is column ATTNUM of RELID NOT NULL?  (PostgreSQL 15 has no lsyscache call.) */
-bool
-ormar_attnotnull(Oid relid, AttrNumber attnum)
-{
-	HeapTuple	tup = SearchSysCache2(ATTNUM, ObjectIdGetDatum(relid), Int16GetDatum(attnum));
-	bool		result = false;
-
-	if (HeapTupleIsValid(tup))
-	{
-		result = ((Form_pg_attribute) GETSTRUCT(tup))->attnotnull;
-		ReleaseSysCache(tup);
-	}
-	return result;
-}
+#include "tables.h"
 
 /* SQL spelling of a pg_constraint action code, NULL for NO ACTION (the default). */
 static const char *
-action_name(const char *code)
+action_name(char code)
 {
-	switch (code[0])
+	switch (code)
 	{
 		case 'r':
 			return "RESTRICT";
@@ -92,90 +78,21 @@ action_differs(const char *requested, const char *existing)
 }
 
 /*
- * The name of a single-column foreign-key constraint of RELID on column
- * ATTNUM referencing column REFATT of REFRELID (the first by name when
- * there are several), with its ON DELETE and ON UPDATE codes; NULL if none.
+ * The first candidate of ormar_hashed_name(NAME) that is free: not the name
+ * of a constraint of table RELID, or (RELID invalid) of a relation in
+ * schema NSP.  A generated name taken by something not adoptable moves
+ * aside to a deterministic variant instead of failing.
  */
 static char *
-find_fk(Oid relid, AttrNumber attnum, Oid refrelid, AttrNumber refatt,
-		char **deltype, char **updtype)
-{
-	Oid			argtypes[4] = {OIDOID, INT2OID, OIDOID, INT2OID};
-	Datum		values[4];
-
-	values[0] = ObjectIdGetDatum(relid);
-	values[1] = Int16GetDatum(attnum);
-	values[2] = ObjectIdGetDatum(refrelid);
-	values[3] = Int16GetDatum(refatt);
-	ormar_exec("SELECT c.conname::pg_catalog.text, c.confdeltype::pg_catalog.text,"
-			   " c.confupdtype::pg_catalog.text FROM pg_catalog.pg_constraint c"
-			   " WHERE c.conrelid OPERATOR(pg_catalog.=) $1"
-			   " AND c.contype OPERATOR(pg_catalog.=) 'f'"
-			   " AND c.conkey OPERATOR(pg_catalog.=) ARRAY[$2]::pg_catalog.int2[]"
-			   " AND c.confrelid OPERATOR(pg_catalog.=) $3"
-			   " AND c.confkey OPERATOR(pg_catalog.=) ARRAY[$4]::pg_catalog.int2[]"
-			   " ORDER BY c.conname COLLATE \"C\" LIMIT 1",
-			   4, argtypes, values, NULL, true, 1);
-	if (SPI_processed == 0)
-		return NULL;
-	if (deltype)
-		*deltype = ormar_getstring(0, 2);
-	if (updtype)
-		*updtype = ormar_getstring(0, 3);
-	return ormar_getstring(0, 1);
-}
-
-/*
- * The name of an index of RELID that serves lookups by column ATTNUM: valid,
- * non-partial, btree or hash, with ATTNUM as its first key column; with
- * UNIQUE_ONLY a unique index on exactly that column.  The narrowest one
- * wins, then the first by name.  NULL if there is none.
- */
-char *
-ormar_find_fk_index(Oid relid, AttrNumber attnum, bool unique_only)
-{
-	Oid			argtypes[3] = {OIDOID, INT2OID, BOOLOID};
-	Datum		values[3];
-
-	values[0] = ObjectIdGetDatum(relid);
-	values[1] = Int16GetDatum(attnum);
-	values[2] = BoolGetDatum(unique_only);
-	ormar_exec("SELECT ci.relname::pg_catalog.text FROM pg_catalog.pg_index i"
-			   " JOIN pg_catalog.pg_class ci ON ci.oid OPERATOR(pg_catalog.=) i.indexrelid"
-			   " JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) ci.relam"
-			   " WHERE i.indrelid OPERATOR(pg_catalog.=) $1"
-			   " AND i.indkey[0] OPERATOR(pg_catalog.=) $2"
-			   " AND i.indisvalid AND i.indisready AND i.indislive AND i.indpred IS NULL"
-			   " AND am.amname OPERATOR(pg_catalog.=) ANY (ARRAY['btree', 'hash']::pg_catalog.name[])"
-			   " AND (NOT $3 OR (i.indisunique AND i.indnkeyatts OPERATOR(pg_catalog.=) 1"
-			   "                 AND i.indexprs IS NULL))"
-			   " ORDER BY i.indnatts, ci.relname COLLATE \"C\" LIMIT 1",
-			   3, argtypes, values, NULL, true, 1);
-	return SPI_processed > 0 ? ormar_getstring(0, 1) : NULL;
-}
-
-/* The first candidate of ormar_hashed_name(NAME) not used by a constraint of RELID. */
-static char *
-free_constraint_name(Oid relid, const char *name)
+free_name(Oid relid, Oid nsp, const char *name)
 {
 	for (int attempt = 0;; attempt++)
 	{
 		char	   *candidate = ormar_hashed_name(name, attempt);
 
-		if (!OidIsValid(get_relation_constraint_oid(relid, candidate, true)))
-			return candidate;
-	}
-}
-
-/* The first candidate of ormar_hashed_name(NAME) not used by a relation in NSP. */
-static char *
-free_relation_name(Oid nsp, const char *name)
-{
-	for (int attempt = 0;; attempt++)
-	{
-		char	   *candidate = ormar_hashed_name(name, attempt);
-
-		if (!OidIsValid(get_relname_relid(candidate, nsp)))
+		if (OidIsValid(relid) ?
+			!OidIsValid(get_relation_constraint_oid(relid, candidate, true)) :
+			!OidIsValid(get_relname_relid(candidate, nsp)))
 			return candidate;
 	}
 }
@@ -196,10 +113,11 @@ ormar_adopt_fk(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	rel->adopted &= ~(ORMAR_ADOPTED_CONSTRAINT | ORMAR_ADOPTED_INDEX);
 	if (attnum != InvalidAttrNumber)
 	{
-		char	   *deltype,
-				   *updtype;
+		char		deltype,
+					updtype;
 
-		conname = find_fk(m->relid, attnum, t->relid, t->pk_attnum, &deltype, &updtype);
+		conname = ormar_first_foreign_key(m->relid, attnum, t->relid, t->pk_attnum,
+										  &deltype, &updtype);
 		if (conname)
 		{
 			const char *del = action_name(deltype);
@@ -230,11 +148,11 @@ ormar_adopt_fk(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 			rel->adopted |= ORMAR_ADOPTED_INDEX;
 	}
 	rel->constraint_name = conname ? conname :
-		free_constraint_name(m->relid,
-							 ormar_fk_constraint_name(m->name, t->name, t->pk_name, rel->name));
+		free_name(m->relid, InvalidOid,
+				  ormar_fk_constraint_name(m->name, t->name, t->pk_name, rel->name));
 	rel->index_name = index ? index :
-		free_relation_name(get_rel_namespace(m->relid),
-						   ormar_index_name(m->name, rel->column_name));
+		free_name(InvalidOid, get_rel_namespace(m->relid),
+				  ormar_index_name(m->name, rel->column_name));
 }
 
 /*
@@ -251,13 +169,13 @@ ormar_adopt_link_fk(OrmarRel *rel, Oid through, const char *column,
 
 	rel->adopted &= ~flag;
 	conname = attnum == InvalidAttrNumber ? NULL :
-		find_fk(through, attnum, ref->relid, ref->pk_attnum, NULL, NULL);
+		ormar_first_foreign_key(through, attnum, ref->relid, ref->pk_attnum, NULL, NULL);
 	if (conname)
 	{
 		rel->adopted |= flag;
 		return conname;
 	}
-	return free_constraint_name(through, generated);
+	return free_name(through, InvalidOid, generated);
 }
 
 /*
@@ -278,10 +196,10 @@ ormar_adopt_through_index(OrmarRel *rel, Oid through)
 		rel->index_name = index;
 		return;
 	}
-	rel->index_name = free_relation_name(get_rel_namespace(through),
-										 ormar_index_name(rel->through_name,
-														  psprintf("%s_%s", rel->through_reverse_column,
-																   rel->through_column)));
+	rel->index_name = free_name(InvalidOid, get_rel_namespace(through),
+								ormar_index_name(rel->through_name,
+												 psprintf("%s_%s", rel->through_reverse_column,
+														  rel->through_column)));
 }
 
 /*
@@ -303,25 +221,14 @@ ormar_drop_through_extras(OrmarRel *rel, bool drop_data)
 
 	if (!rel->through_created && !(rel->adopted & ORMAR_ADOPTED_THROUGH_KEY))
 	{
-		Oid			argtypes[3] = {OIDOID, INT2OID, INT2OID};
-		Datum		values[3];
-		char	   *conname;
+		char	   *conname = ormar_pair_key(rel->through,
+											 get_attnum(rel->through, rel->through_column),
+											 get_attnum(rel->through, rel->through_reverse_column),
+											 NULL, NULL);
 
-		values[0] = ObjectIdGetDatum(rel->through);
-		values[1] = Int16GetDatum(get_attnum(rel->through, rel->through_column));
-		values[2] = Int16GetDatum(get_attnum(rel->through, rel->through_reverse_column));
-		ormar_exec("SELECT c.conname::pg_catalog.text FROM pg_catalog.pg_constraint c"
-				   " WHERE c.conrelid OPERATOR(pg_catalog.=) $1"
-				   " AND c.contype OPERATOR(pg_catalog.=) ANY (ARRAY['p', 'u']::pg_catalog.\"char\"[])"
-				   " AND c.conkey OPERATOR(pg_catalog.=) ARRAY[$2, $3]::pg_catalog.int2[]"
-				   " ORDER BY 1 LIMIT 1",
-				   3, argtypes, values, NULL, true, 1);
-		if (SPI_processed > 0)
-		{
-			conname = ormar_getstring(0, 1);
+		if (conname)
 			ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", through,
 							   quote_identifier(conname)));
-		}
 	}
 }
 

@@ -11,16 +11,11 @@
 
 #include "catalog.h"
 
-extern bool ormar_attnotnull(Oid relid, AttrNumber attnum);
-
 extern void ormar_adopt_fk(OrmarRel *rel, OrmarModel *m, OrmarModel *t);
 extern char *ormar_adopt_link_fk(OrmarRel *rel, Oid through, const char *column,
 								 OrmarModel *ref, const char *generated, int flag);
 extern void ormar_adopt_through_index(OrmarRel *rel, Oid through);
 extern void ormar_drop_through_extras(OrmarRel *rel, bool drop_data);
 extern void ormar_adopt_leftovers(OrmarRel *rel);
-
-/* for register_schema: an index that adoption would take for COLUMN */
-extern char *ormar_find_fk_index(Oid relid, AttrNumber attnum, bool unique_only);
 
 #endif

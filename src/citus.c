@@ -48,6 +48,7 @@
 #include "ormar_pg.h"
 #include "relation.h"
 #include "spi_util.h"
+#include "tables.h"
 
 /* Is the citus extension installed in this database? */
 bool
@@ -434,12 +435,9 @@ ormar_citus_check_m2m(const char *what, OrmarModel *m, CitusTable *mc, OrmarMode
 		ormar_citus_kind_of(through, &thc);
 		if (thc.kind == CITUS_NONE && (mc->kind == CITUS_HASH || tc->kind == CITUS_HASH))
 		{
-			Relation	r = relation_open(through, AccessShareLock);
-			bool		has_pk = OidIsValid(RelationGetPrimaryKeyIndex(r));
 			char	   *pkname = NULL;
 
-			relation_close(r, AccessShareLock);
-			if (has_pk && ormar_is_model(through))
+			if (OidIsValid(ormar_primary_key_index(through)) && ormar_is_model(through))
 			{
 				OrmarModel	th;
 

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  * ddl.c
- *	  Build and run the DDL of relations: foreign-key columns, constraints
- *	  and indexes, through tables, accessor functions and lookup views.  The
- *	  only place that writes SQL text for DDL.
+ *	  Build and run the DDL of a validated relation: foreign-key columns,
+ *	  constraints and indexes, through tables, accessor functions and lookup
+ *	  views, and their drops.  Validation happens before (relation.c) and
+ *	  the catalog is written after; nothing here decides whether to build.
  *
  * Accessors are SQL functions with a single SELECT as a string body, STABLE,
  * not STRICT, without SET or SECURITY DEFINER, so that the planner inlines
@@ -43,11 +44,46 @@
 #include "naming.h"
 #include "ormar_pg.h"
 #include "spi_util.h"
+#include "tables.h"
 
+/* quote_identifier, for the many identifiers of generated statements. */
 static char *
 quoted_ident(const char *s)
 {
 	return (char *) quote_identifier(s);
+}
+
+/*
+ * COMMENT ON OBJECT IS TEXT: every object ormar_pg generates says where it
+ * comes from (\d+, pg_description), and adoption recognises left-over
+ * accessors and views by it.
+ */
+static void
+comment_on(const char *object, const char *text)
+{
+	ormar_ddl(psprintf("COMMENT ON %s IS %s", object, quote_literal_cstr(text)));
+}
+
+/* " ON DELETE ... ON UPDATE ..." of foreign key REL as declared ("" for the defaults). */
+char *
+ormar_ddl_fk_actions(OrmarRel *rel)
+{
+	return psprintf("%s%s%s%s", rel->ondelete ? " ON DELETE " : "", rel->ondelete ? rel->ondelete : "",
+					rel->onupdate ? " ON UPDATE " : "", rel->onupdate ? rel->onupdate : "");
+}
+
+/*
+ * Add foreign key NAME of table RELID on COLUMN to the key of REF, with
+ * ACTIONS (" ON DELETE ..."), alone in its ALTER TABLE: Citus wants ADD
+ * CONSTRAINT alone.
+ */
+void
+ormar_ddl_add_fk(Oid relid, const char *name, const char *column, OrmarModel *ref,
+				 const char *actions)
+{
+	ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
+					   ormar_qualified_rel(relid), quoted_ident(name), quoted_ident(column),
+					   ref->qualified, quoted_ident(ref->pk_name), actions));
 }
 
 /*
@@ -59,73 +95,33 @@ quoted_ident(const char *s)
 void
 ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 {
-	StringInfoData sql;
 	AttrNumber	attnum = get_attnum(m->relid, rel->column_name);
-	char	   *keytype = ormar_type_sql(t->pk_type, t->pk_typmod);
+	char	   *desc = psprintf("%s.%s", m->name, rel->name);
 
-	/* one subcommand per ALTER TABLE: Citus wants ADD CONSTRAINT alone */
-	initStringInfo(&sql);
 	if (attnum == InvalidAttrNumber)
 		ormar_ddl(psprintf("ALTER TABLE %s ADD COLUMN %s %s%s", m->qualified,
-						   quoted_ident(rel->column_name), keytype,
+						   quoted_ident(rel->column_name),
+						   ormar_type_sql(t->pk_type, t->pk_typmod),
 						   rel->nullable ? "" : " NOT NULL"));
-	else
-	{
-		Oid			coltype;
-		int32		coltypmod;
-		Oid			colcoll;
-
-		get_atttypetypmodcoll(m->relid, attnum, &coltype, &coltypmod, &colcoll);
-		if (coltype != t->pk_type || coltypmod != t->pk_typmod)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("column \"%s\" of table \"%s\" is of type %s, but the key of model \"%s\" is of type %s",
-							rel->column_name, m->name, format_type_with_typemod(coltype, coltypmod),
-							t->name, format_type_with_typemod(t->pk_type, t->pk_typmod)),
-					 errhint("Use column_name to give the relation another column, or change the column's type.")));
-		if (!rel->nullable && !ormar_attnotnull(m->relid, attnum))
-			ormar_ddl(psprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL",
-							   m->qualified, quoted_ident(rel->column_name)));
-	}
+	else if (!rel->nullable && !ormar_attnotnull(m->relid, attnum))
+		ormar_ddl(psprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL",
+						   m->qualified, quoted_ident(rel->column_name)));
 	ormar_adopt_fk(rel, m, t);
 	if (!(rel->adopted & ORMAR_ADOPTED_CONSTRAINT))
-	{
-		appendStringInfo(&sql, "ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)",
-						 m->qualified, quoted_ident(rel->constraint_name),
-						 quoted_ident(rel->column_name), t->qualified, quoted_ident(t->pk_name));
-		if (rel->ondelete)
-			appendStringInfo(&sql, " ON DELETE %s", rel->ondelete);
-		if (rel->onupdate)
-			appendStringInfo(&sql, " ON UPDATE %s", rel->onupdate);
-		ormar_ddl(sql.data);
-	}
-
+		ormar_ddl_add_fk(m->relid, rel->constraint_name, rel->column_name, t,
+						 ormar_ddl_fk_actions(rel));
 	if (!(rel->adopted & ORMAR_ADOPTED_INDEX))
 	{
-		resetStringInfo(&sql);
-		appendStringInfo(&sql, "CREATE %sINDEX %s ON %s (%s)",
-						 rel->one_to_one ? "UNIQUE " : "",
-						 quoted_ident(rel->index_name), m->qualified,
-						 quoted_ident(rel->column_name));
-		ormar_ddl(sql.data);
-
-		resetStringInfo(&sql);
-		appendStringInfo(&sql, "COMMENT ON INDEX %s IS %s",
-						 quote_qualified_identifier(m->schema, rel->index_name),
-						 quote_literal_cstr(psprintf("ormar_pg: index of foreign key of relation %s.%s",
-													 m->name, rel->name)));
-		ormar_ddl(sql.data);
+		ormar_ddl(psprintf("CREATE %sINDEX %s ON %s (%s)",
+						   rel->one_to_one ? "UNIQUE " : "",
+						   quoted_ident(rel->index_name), m->qualified,
+						   quoted_ident(rel->column_name)));
+		comment_on(psprintf("INDEX %s", quote_qualified_identifier(m->schema, rel->index_name)),
+				   psprintf("ormar_pg: index of foreign key of relation %s", desc));
 	}
-
 	if (!(rel->adopted & ORMAR_ADOPTED_CONSTRAINT))
-	{
-		resetStringInfo(&sql);
-		appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
-						 quoted_ident(rel->constraint_name), m->qualified,
-						 quote_literal_cstr(psprintf("ormar_pg: foreign key of relation %s.%s",
-													 m->name, rel->name)));
-		ormar_ddl(sql.data);
-	}
+		comment_on(psprintf("CONSTRAINT %s ON %s", quoted_ident(rel->constraint_name), m->qualified),
+				   psprintf("ormar_pg: foreign key of relation %s", desc));
 }
 
 /* Row estimate for a to-many accessor: rows of TABLE per row of PER. */
@@ -153,42 +149,37 @@ rows_estimate(Oid table, Oid per)
 	return 10;
 }
 
+/*
+ * Create accessor SCHEMA.FNAME(ARG's row type) RETURNS RETURNS as the SQL
+ * function BODY, inlinable (see the top of this file), with COMMENT; its OID.
+ */
 static Oid
 create_function(const char *schema, const char *fname, OrmarModel *arg,
 				const char *returns, const char *body, const char *comment)
 {
-	StringInfoData sql;
 	char	   *qualified = quote_qualified_identifier(schema, fname);
 	Oid			argtype = get_rel_type_id(arg->relid);
 
-	initStringInfo(&sql);
-	appendStringInfo(&sql,
-					 "CREATE FUNCTION %s(%s) RETURNS %s LANGUAGE sql STABLE PARALLEL SAFE AS %s",
-					 qualified, arg->qualified, returns, quote_literal_cstr(body));
-	ormar_ddl(sql.data);
-	resetStringInfo(&sql);
-	appendStringInfo(&sql, "COMMENT ON FUNCTION %s(%s) IS %s",
-					 qualified, arg->qualified, quote_literal_cstr(comment));
-	ormar_ddl(sql.data);
+	ormar_ddl(psprintf("CREATE FUNCTION %s(%s) RETURNS %s LANGUAGE sql STABLE PARALLEL SAFE AS %s",
+					   qualified, arg->qualified, returns, quote_literal_cstr(body)));
+	comment_on(psprintf("FUNCTION %s(%s)", qualified, arg->qualified), comment);
 	return LookupFuncName(list_make2(makeString(pstrdup(schema)), makeString(pstrdup(fname))),
 						  1, &argtype, false);
 }
 
+/*
+ * Create lookup view SCHEMA.VNAME as BODY, with the querying user's
+ * privileges and row security (security_invoker), and COMMENT; its OID.
+ */
 static Oid
 create_view(const char *schema, const char *vname, const char *body,
 			const char *comment)
 {
-	StringInfoData sql;
 	char	   *qualified = quote_qualified_identifier(schema, vname);
 
-	initStringInfo(&sql);
-	appendStringInfo(&sql, "CREATE VIEW %s WITH (security_invoker = true) AS %s",
-					 qualified, body);
-	ormar_ddl(sql.data);
-	resetStringInfo(&sql);
-	appendStringInfo(&sql, "COMMENT ON VIEW %s IS %s", qualified,
-					 quote_literal_cstr(comment));
-	ormar_ddl(sql.data);
+	ormar_ddl(psprintf("CREATE VIEW %s WITH (security_invoker = true) AS %s",
+					   qualified, body));
+	comment_on(psprintf("VIEW %s", qualified), comment);
 	return get_relname_relid(vname, get_namespace_oid(schema, false));
 }
 
@@ -273,22 +264,21 @@ generate_m2m_side(OrmarRel *rel, OrmarModel *self, OrmarModel *other,
 /*
  * Grants of a generated object that is about to be regenerated, so that a
  * user's GRANT or REVOKE on an accessor or view survives the change of its
- * tables.  NULL when the object keeps the default privileges.
+ * tables.  Empty lists when the object keeps the default privileges.
  */
 typedef struct SavedAcl
 {
-	bool		custom;			/* the object had a non-default ACL */
 	List	   *privileges;		/* "SELECT", "EXECUTE", ... */
 	List	   *grantees;		/* "PUBLIC" or a quoted role [WITH GRANT OPTION] */
 } SavedAcl;
 
+/* Save the grants of accessor (IS_FUNCTION) or view OID, if it exists, into ACL. */
 static void
 save_acl(Oid oid, bool is_function, SavedAcl *acl)
 {
 	Oid			argtypes[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(oid)};
 
-	acl->custom = false;
 	acl->privileges = NIL;
 	acl->grantees = NIL;
 	if (!OidIsValid(oid))
@@ -305,7 +295,6 @@ save_acl(Oid oid, bool is_function, SavedAcl *acl)
 			   " LEFT JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) a.grantee"
 			   " WHERE c.oid OPERATOR(pg_catalog.=) $1",
 			   1, argtypes, values, NULL, false, 0);
-	acl->custom = SPI_processed > 0;
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		acl->privileges = lappend(acl->privileges, ormar_getstring(i, 1));
@@ -323,7 +312,7 @@ restore_acl(Oid oid, bool is_function, SavedAcl *acl)
 	ListCell   *lp,
 			   *lg;
 
-	if (!acl->custom || !OidIsValid(oid))
+	if (acl->privileges == NIL || !OidIsValid(oid))
 		return;
 	object = is_function ? psprintf("FUNCTION %s", format_procedure_qualified(oid)) :
 		psprintf("TABLE %s", ormar_qualified_rel(oid));
@@ -379,6 +368,10 @@ ormar_ddl_generate(OrmarRel *rel)
 	ormar_citus_local_ddl_end(citus_level);
 }
 
+/*
+ * Drop accessor *FN if it still exists (a user's DROP may have taken it)
+ * and forget it.
+ */
 static void
 drop_function(Oid *fn)
 {
@@ -387,6 +380,7 @@ drop_function(Oid *fn)
 	*fn = InvalidOid;
 }
 
+/* Drop lookup view *VIEW if it still exists, and forget it. */
 static void
 drop_view(Oid *view)
 {
@@ -395,6 +389,10 @@ drop_view(Oid *view)
 	*view = InvalidOid;
 }
 
+/*
+ * Drop the lookup views of REL: they list the columns of its tables and
+ * would block a column's drop or type change.
+ */
 void
 ormar_ddl_drop_views(OrmarRel *rel)
 {
@@ -435,47 +433,34 @@ ormar_ddl_drop_fk(OrmarRel *rel)
 }
 
 /*
- * The two foreign keys of a through table's link columns, found by column
- * and referenced table, so renames of either do not matter; adopted ones
- * only with ALL.
+ * Drop the foreign keys of a through table's link columns to either side,
+ * found by column and referenced table, so renames of either do not
+ * matter; those REL adopted only with ALL.
  */
 static void
 drop_link_constraints(OrmarRel *rel, bool all)
 {
-	Oid			argtypes[4] = {OIDOID, NAMEOID, NAMEOID, OIDARRAYOID};
-	Datum		values[4];
-	Datum		refs[2] = {ObjectIdGetDatum(rel->model), ObjectIdGetDatum(rel->target)};
-	List	   *names = NIL;
+	const char *cols[2] = {rel->through_column, rel->through_reverse_column};
+	int			adopted[2] = {ORMAR_ADOPTED_THROUGH_CONSTRAINT,
+	ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT};
+	List	   *fks = NIL;
 	ListCell   *lc;
-	char	   *through = ormar_qualified_rel(rel->through);
 
-	values[0] = ObjectIdGetDatum(rel->through);
-	values[1] = DirectFunctionCall1(namein, CStringGetDatum(rel->through_column));
-	values[2] = DirectFunctionCall1(namein, CStringGetDatum(rel->through_reverse_column));
-	values[3] = PointerGetDatum(construct_array(refs, 2, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
-	ormar_exec("SELECT c.conname::pg_catalog.text, a.attname::pg_catalog.text"
-			   " FROM pg_catalog.pg_constraint c"
-			   " JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid"
-			   " AND a.attnum OPERATOR(pg_catalog.=) c.conkey[1]"
-			   " WHERE c.conrelid OPERATOR(pg_catalog.=) $1 AND c.contype OPERATOR(pg_catalog.=) 'f'"
-			   " AND pg_catalog.array_length(c.conkey, 1) OPERATOR(pg_catalog.=) 1"
-			   " AND c.confrelid OPERATOR(pg_catalog.=) ANY ($4)"
-			   " AND a.attname OPERATOR(pg_catalog.=) ANY (ARRAY[$2, $3])"
-			   " ORDER BY 1",
-			   4, argtypes, values, NULL, false, 0);
-	for (uint64 i = 0; i < SPI_processed; i++)
+	for (int i = 0; i < 2; i++)
 	{
-		char	   *col = ormar_getstring(i, 2);
+		AttrNumber	attnum = get_attnum(rel->through, cols[i]);
 
-		if (!all && (rel->adopted & (strcmp(col, rel->through_column) == 0 ?
-									 ORMAR_ADOPTED_THROUGH_CONSTRAINT :
-									 ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT)))
+		if (attnum == InvalidAttrNumber || (!all && (rel->adopted & adopted[i])))
 			continue;
-		names = lappend(names, ormar_getstring(i, 1));
+		fks = list_concat(fks, ormar_foreign_keys(rel->through, attnum, rel->model,
+												  InvalidAttrNumber));
+		if (rel->target != rel->model)
+			fks = list_concat(fks, ormar_foreign_keys(rel->through, attnum, rel->target,
+													  InvalidAttrNumber));
 	}
-	foreach(lc, names)
-		ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", through,
-						   quoted_ident(lfirst(lc))));
+	foreach(lc, fks)
+		ormar_ddl(psprintf("ALTER TABLE %s DROP CONSTRAINT %s", ormar_qualified_rel(rel->through),
+						   quoted_ident(get_constraint_name(lfirst_oid(lc)))));
 }
 
 /*
@@ -513,25 +498,6 @@ ormar_ddl_drop_relation_objects(OrmarRel *rel, bool drop_data)
 	}
 }
 
-/* Has through table RELID a unique index on exactly its two link columns? */
-static bool
-pair_is_unique(Oid relid, OrmarRel *rel)
-{
-	Oid			argtypes[3] = {OIDOID, INT2OID, INT2OID};
-	Datum		values[3];
-
-	values[0] = ObjectIdGetDatum(relid);
-	values[1] = Int16GetDatum(get_attnum(relid, rel->through_column));
-	values[2] = Int16GetDatum(get_attnum(relid, rel->through_reverse_column));
-	ormar_exec("SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid OPERATOR(pg_catalog.=) $1"
-			   " AND i.indisunique AND i.indnkeyatts OPERATOR(pg_catalog.=) 2"
-			   " AND i.indpred IS NULL AND i.indexprs IS NULL"
-			   " AND $2 OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[])"
-			   " AND $3 OPERATOR(pg_catalog.=) ANY (i.indkey::pg_catalog.int2[])",
-			   3, argtypes, values, NULL, false, 1);
-	return SPI_processed > 0;
-}
-
 /*
  * Every object ormar_pg generated on through table RELID says where it
  * comes from (\d+, pg_description): the table and its pair key when it
@@ -541,164 +507,151 @@ static void
 comment_through_objects(OrmarRel *rel, OrmarModel *m, Oid relid, const char *qualified,
 						char *fk1, char *fk2)
 {
-	StringInfoData sql;
 	const char *cols[] = {rel->through_column, rel->through_reverse_column};
 	char	   *fks[] = {fk1, fk2};
 	int			adopted[] = {ORMAR_ADOPTED_THROUGH_CONSTRAINT,
 	ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT};
+	char	   *desc = psprintf("%s.%s", m->name, rel->name);
 
-	initStringInfo(&sql);
 	for (int i = 0; i < 2; i++)
-	{
-		if (rel->adopted & adopted[i])
-			continue;
-		resetStringInfo(&sql);
-		appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
-						 quoted_ident(fks[i]), qualified,
-						 quote_literal_cstr(psprintf("ormar_pg: foreign key of through column %s of relation %s.%s",
-													 cols[i], m->name, rel->name)));
-		ormar_ddl(sql.data);
-	}
+		if (!(rel->adopted & adopted[i]))
+			comment_on(psprintf("CONSTRAINT %s ON %s", quoted_ident(fks[i]), qualified),
+					   psprintf("ormar_pg: foreign key of through column %s of relation %s",
+								cols[i], desc));
 	if (!(rel->adopted & ORMAR_ADOPTED_INDEX))
-	{
-		resetStringInfo(&sql);
-		appendStringInfo(&sql, "COMMENT ON INDEX %s IS %s",
-						 quote_qualified_identifier(rel->through_schema, rel->index_name),
-						 quote_literal_cstr(psprintf("ormar_pg: reversed link pair of relation %s.%s",
-													 m->name, rel->name)));
-		ormar_ddl(sql.data);
-	}
+		comment_on(psprintf("INDEX %s", quote_qualified_identifier(rel->through_schema,
+																  rel->index_name)),
+				   psprintf("ormar_pg: reversed link pair of relation %s", desc));
 	if (rel->through_created)
 	{
-		resetStringInfo(&sql);
-		appendStringInfo(&sql, "COMMENT ON TABLE %s IS %s", qualified,
-						 quote_literal_cstr(psprintf("ormar_pg: through table of relation %s.%s",
-													 m->name, rel->name)));
-		ormar_ddl(sql.data);
-
+		comment_on(psprintf("TABLE %s", qualified),
+				   psprintf("ormar_pg: through table of relation %s", desc));
 		/* the pair key it was created with (named by PostgreSQL, like its index) */
-		{
-			Relation	r = relation_open(relid, AccessShareLock);
-			Oid			pkey = RelationGetPrimaryKeyIndex(r);
-
-			relation_close(r, AccessShareLock);
-			resetStringInfo(&sql);
-			appendStringInfo(&sql, "COMMENT ON CONSTRAINT %s ON %s IS %s",
-							 quoted_ident(get_rel_name(pkey)), qualified,
-							 quote_literal_cstr(psprintf("ormar_pg: link pair of relation %s.%s, stored once",
-														 m->name, rel->name)));
-			ormar_ddl(sql.data);
-		}
+		comment_on(psprintf("CONSTRAINT %s ON %s",
+							quoted_ident(get_rel_name(ormar_primary_key_index(relid))), qualified),
+				   psprintf("ormar_pg: link pair of relation %s, stored once", desc));
 	}
 }
 
 /*
- * The through table of a many-to-many: created if it does not exist (link
- * columns typed as the two keys, extra through_fields, the pair as primary
- * key), or completed if it exists (link columns added, the pair made
- * UNIQUE when the table has a key of its own).  Both link columns reference
- * their model ON DELETE CASCADE ON UPDATE CASCADE, and the reversed pair is
- * indexed.  An existing pair key, link foreign key or index led by the
- * reverse column is adopted instead (see adopt.c).
+ * Create the missing through table of REL, named by REL: the link columns
+ * typed as the two keys, the extra through_fields, the pair as primary key.
+ */
+static Oid
+create_through_table(OrmarRel *rel, OrmarModel *m, OrmarModel *t, const char *qualified)
+{
+	Oid			nsp = get_namespace_oid(rel->through_schema, false);
+	StringInfoData sql;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "CREATE TABLE %s (%s %s NOT NULL, %s %s NOT NULL",
+					 qualified, quoted_ident(rel->through_column),
+					 ormar_type_sql(m->pk_type, m->pk_typmod),
+					 quoted_ident(rel->through_reverse_column),
+					 ormar_type_sql(t->pk_type, t->pk_typmod));
+	if (rel->through_fields)
+	{
+		ListCell   *lc;
+
+		foreach(lc, ormar_through_fields(rel))
+			appendStringInfo(&sql, ", %s", ormar_column_sql(lfirst(lc)));
+	}
+	appendStringInfo(&sql, ", PRIMARY KEY (%s, %s))", quoted_ident(rel->through_column),
+					 quoted_ident(rel->through_reverse_column));
+	ormar_create_table(sql.data, nsp);
+	rel->through_created = true;
+	return get_relname_relid(rel->through_name, nsp);
+}
+
+/*
+ * Complete existing through table RELID of REL with only what it lacks (it
+ * may hold the data of an earlier declaration): the link columns, and the
+ * pair as primary key, or as UNIQUE when the table has a key of its own.  A
+ * unique index on the pair already there is adopted.
+ */
+static void
+complete_through_table(OrmarRel *rel, OrmarModel *m, OrmarModel *t, Oid relid,
+					   const char *qualified)
+{
+	char	   *c1 = quoted_ident(rel->through_column);
+	char	   *c2 = quoted_ident(rel->through_reverse_column);
+	List	   *clauses = NIL;
+	ListCell   *lc;
+
+	if (get_attnum(relid, rel->through_column) == InvalidAttrNumber)
+		clauses = lappend(clauses, psprintf("ADD COLUMN %s %s NOT NULL", c1,
+											ormar_type_sql(m->pk_type, m->pk_typmod)));
+	if (get_attnum(relid, rel->through_reverse_column) == InvalidAttrNumber)
+		clauses = lappend(clauses, psprintf("ADD COLUMN %s %s NOT NULL", c2,
+											ormar_type_sql(t->pk_type, t->pk_typmod)));
+	if (ormar_pair_is_unique(relid, get_attnum(relid, rel->through_column),
+							 get_attnum(relid, rel->through_reverse_column)))
+		rel->adopted |= ORMAR_ADOPTED_THROUGH_KEY;
+	else
+		clauses = lappend(clauses, psprintf("ADD %s (%s, %s)",
+											OidIsValid(ormar_primary_key_index(relid)) ?
+											"UNIQUE" : "PRIMARY KEY", c1, c2));
+	/* one subcommand per ALTER TABLE (Citus) */
+	foreach(lc, clauses)
+		ormar_ddl(psprintf("ALTER TABLE %s %s", qualified, (char *) lfirst(lc)));
+	rel->through_created = false;
+}
+
+/*
+ * The foreign key of through table RELID's link COLUMN to model REF, named
+ * GENERATED: an existing one is adopted (FLAG in REL's adopted), else it is
+ * created ON DELETE CASCADE ON UPDATE CASCADE (as Citus allows).  Returns
+ * the name it has.
+ */
+static char *
+link_fk(OrmarRel *rel, Oid relid, const char *column, OrmarModel *ref,
+		const char *generated, int flag)
+{
+	char	   *name = ormar_adopt_link_fk(rel, relid, column, ref, generated, flag);
+
+	if (!(rel->adopted & flag))
+		ormar_ddl_add_fk(relid, name, column, ref, ormar_citus_link_actions(relid, column));
+	return name;
+}
+
+/*
+ * The through table of a many-to-many: created if it does not exist, or
+ * completed if it exists; both link columns reference their model, and the
+ * reversed pair is indexed.  An existing pair key, link foreign key or index
+ * led by the reverse column is adopted instead (see adopt.c).
  */
 void
 ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 {
-	Oid			nsp = get_namespace_oid(rel->through_schema, false);
-	Oid			relid = get_relname_relid(rel->through_name, nsp);
+	Oid			relid = get_relname_relid(rel->through_name,
+										  get_namespace_oid(rel->through_schema, false));
 	char	   *qualified = quote_qualified_identifier(rel->through_schema, rel->through_name);
-	char	   *c1 = quoted_ident(rel->through_column);
-	char	   *c2 = quoted_ident(rel->through_reverse_column);
-	char	   *mtype = ormar_type_sql(m->pk_type, m->pk_typmod);
-	char	   *ttype = ormar_type_sql(t->pk_type, t->pk_typmod);
-	char	   *fk1 = ormar_fk_constraint_name(rel->through_name, m->name, m->pk_name,
-											   rel->through_column);
-	char	   *fk2 = ormar_fk_constraint_name(rel->through_name, t->name, t->pk_name,
-											   rel->through_reverse_column);
-	StringInfoData sql;
+	char	   *fk1,
+			   *fk2;
 
-	initStringInfo(&sql);
-	if (!OidIsValid(relid))
-	{
-		appendStringInfo(&sql, "CREATE TABLE %s (%s %s NOT NULL, %s %s NOT NULL",
-						 qualified, c1, mtype, c2, ttype);
-		if (rel->through_fields)
-		{
-			List	   *extra = ormar_parse_fields(rel->through_name, rel->through_schema,
-												   cstring_to_text(rel->through_fields));
-			ListCell   *lc;
-
-			foreach(lc, extra)
-			{
-				OrmarField *f = lfirst(lc);
-
-				if (f->rel || f->primary_key)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("through field \"%s\" of relation \"%s\" must be a plain column",
-									f->name, rel->name),
-							 errdetail("Extra through fields cannot be relations or primary keys.")));
-				appendStringInfo(&sql, ", %s", ormar_column_sql(f));
-			}
-		}
-		appendStringInfo(&sql, ", PRIMARY KEY (%s, %s))", c1, c2);
-		ormar_create_table(sql.data, nsp);
-		relid = get_relname_relid(rel->through_name, nsp);
-		rel->through_created = true;
-	}
+	if (OidIsValid(relid))
+		complete_through_table(rel, m, t, relid, qualified);
 	else
-	{
-		bool		has_pk;
-		List	   *clauses = NIL;
-		Relation	r = relation_open(relid, AccessShareLock);
-
-		has_pk = OidIsValid(RelationGetPrimaryKeyIndex(r));
-		relation_close(r, AccessShareLock);
-		/* only what the table lacks: it may hold the data of an earlier declaration */
-		if (get_attnum(relid, rel->through_column) == InvalidAttrNumber)
-			clauses = lappend(clauses, psprintf("ADD COLUMN %s %s NOT NULL", c1, mtype));
-		if (get_attnum(relid, rel->through_reverse_column) == InvalidAttrNumber)
-			clauses = lappend(clauses, psprintf("ADD COLUMN %s %s NOT NULL", c2, ttype));
-		if (!pair_is_unique(relid, rel))
-			clauses = lappend(clauses, psprintf("ADD %s (%s, %s)",
-												has_pk ? "UNIQUE" : "PRIMARY KEY", c1, c2));
-		else
-			rel->adopted |= ORMAR_ADOPTED_THROUGH_KEY;
-		{
-			ListCell   *lc;
-
-			/* one subcommand per ALTER TABLE (Citus) */
-			foreach(lc, clauses)
-				ormar_ddl(psprintf("ALTER TABLE %s %s", qualified, (char *) lfirst(lc)));
-		}
-		rel->through_created = false;
-	}
+		relid = create_through_table(rel, m, t, qualified);
 	rel->through = relid;
 	/* with Citus: a Citus table like its sides before it references them */
 	ormar_citus_prepare_through(rel, relid, m, t);
 
-	/* link foreign keys and the reversed-pair index: adopted when they exist */
-	fk1 = ormar_adopt_link_fk(rel, relid, rel->through_column, m, fk1,
-							  ORMAR_ADOPTED_THROUGH_CONSTRAINT);
-	fk2 = ormar_adopt_link_fk(rel, relid, rel->through_reverse_column, t, fk2,
-							  ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT);
-	if (!(rel->adopted & ORMAR_ADOPTED_THROUGH_CONSTRAINT))
-		ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
-						   qualified, quoted_ident(fk1), c1, m->qualified, quoted_ident(m->pk_name),
-						   ormar_citus_link_actions(relid, rel->through_column)));
-	if (!(rel->adopted & ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT))
-		ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
-						   qualified, quoted_ident(fk2), c2, t->qualified, quoted_ident(t->pk_name),
-						   ormar_citus_link_actions(relid, rel->through_reverse_column)));
+	fk1 = link_fk(rel, relid, rel->through_column, m,
+				  ormar_fk_constraint_name(rel->through_name, m->name, m->pk_name,
+										   rel->through_column),
+				  ORMAR_ADOPTED_THROUGH_CONSTRAINT);
+	fk2 = link_fk(rel, relid, rel->through_reverse_column, t,
+				  ormar_fk_constraint_name(rel->through_name, t->name, t->pk_name,
+										   rel->through_reverse_column),
+				  ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT);
 
 	ormar_adopt_through_index(rel, relid);
 	if (!(rel->adopted & ORMAR_ADOPTED_INDEX))
-	{
-		resetStringInfo(&sql);
-		appendStringInfo(&sql, "CREATE INDEX %s ON %s (%s, %s)",
-						 quoted_ident(rel->index_name), qualified, c2, c1);
-		ormar_ddl(sql.data);
-	}
+		ormar_ddl(psprintf("CREATE INDEX %s ON %s (%s, %s)",
+						   quoted_ident(rel->index_name), qualified,
+						   quoted_ident(rel->through_reverse_column),
+						   quoted_ident(rel->through_column)));
 
 	comment_through_objects(rel, m, relid, qualified, fk1, fk2);
 }

@@ -10,6 +10,9 @@
 
 #include "catalog.h"
 
+extern char *ormar_ddl_fk_actions(OrmarRel *rel);
+extern void ormar_ddl_add_fk(Oid relid, const char *name, const char *column,
+							 OrmarModel *ref, const char *actions);
 extern void ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t);
 extern void ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t);
 extern void ormar_ddl_generate(OrmarRel *rel);

@@ -18,11 +18,13 @@
 
 #include "catalog.h"
 #include "citus.h"
+#include "ddl.h"
 #include "keys.h"
 #include "naming.h"
 #include "ormar_pg.h"
 #include "relation.h"
 #include "spi_util.h"
+#include "tables.h"
 
 PG_FUNCTION_INFO_V1(ormar_distribute);
 
@@ -30,22 +32,11 @@ PG_FUNCTION_INFO_V1(ormar_distribute);
 static char *
 fk_constraint_on(Oid relid, const char *column, Oid target)
 {
-	Oid			argtypes[3] = {OIDOID, TEXTOID, OIDOID};
-	Datum		values[3];
+	AttrNumber	attnum = get_attnum(relid, column);
 
-	values[0] = ObjectIdGetDatum(relid);
-	values[1] = CStringGetTextDatum(column);
-	values[2] = ObjectIdGetDatum(target);
-	ormar_citus_query("SELECT c.conname::pg_catalog.text FROM pg_catalog.pg_constraint c"
-				" JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.conrelid"
-				" AND a.attnum OPERATOR(pg_catalog.=) c.conkey[1]"
-				" WHERE c.conrelid OPERATOR(pg_catalog.=) $1 AND c.contype OPERATOR(pg_catalog.=) 'f'"
-				" AND pg_catalog.array_length(c.conkey, 1) OPERATOR(pg_catalog.=) 1"
-				" AND c.confrelid OPERATOR(pg_catalog.=) $3"
-				" AND a.attname::pg_catalog.text OPERATOR(pg_catalog.=) $2"
-				" ORDER BY 1 LIMIT 1",
-				3, argtypes, values);
-	return SPI_processed > 0 ? ormar_getstring(0, 1) : NULL;
+	if (attnum == InvalidAttrNumber)
+		return NULL;
+	return ormar_first_foreign_key(relid, attnum, target, InvalidAttrNumber, NULL, NULL);
 }
 
 /* A foreign key to restore (or to create again with other actions). */
@@ -66,30 +57,15 @@ drop_constraint(Oid relid, const char *name)
 					   quote_identifier(name)));
 }
 
-/*
- * Create foreign key FK, alone in its ALTER TABLE (Citus wants ADD
- * CONSTRAINT alone); a through link gets the actions its table allows.
- */
+/* Create foreign key FK; a through link gets the actions its table allows. */
 static void
 add_fk(LinkFk *fk)
 {
 	OrmarModel	t;
-	const char *actions = fk->actions ? fk->actions :
-		ormar_citus_link_actions(fk->relid, fk->column);
 
 	ormar_model_info(fk->target, &t);
-	ormar_ddl(psprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s",
-					   ormar_qualified_rel(fk->relid), quote_identifier(fk->name),
-					   quote_identifier(fk->column), t.qualified, quote_identifier(t.pk_name),
-					   actions));
-}
-
-/* " ON DELETE ... ON UPDATE ..." of foreign key REL as recorded. */
-static char *
-fk_actions_sql(OrmarRel *rel)
-{
-	return psprintf("%s%s%s%s", rel->ondelete ? " ON DELETE " : "", rel->ondelete ? rel->ondelete : "",
-					rel->onupdate ? " ON UPDATE " : "", rel->onupdate ? rel->onupdate : "");
+	ormar_ddl_add_fk(fk->relid, fk->name, fk->column, &t,
+					 fk->actions ? fk->actions : ormar_citus_link_actions(fk->relid, fk->column));
 }
 
 /* A unique index of RELID that does not include COLUMN, or NULL. */
@@ -358,7 +334,7 @@ plan_outgoing(DistributePlan *p)
 			fk->name = rel->constraint_name;
 			fk->column = rel->column_name;
 			fk->target = rel->target;
-			fk->actions = fk_actions_sql(rel);
+			fk->actions = ormar_ddl_fk_actions(rel);
 			p->restore = lappend(p->restore, fk);
 		}
 	}

@@ -594,11 +594,31 @@ ormar_fields_from_json(const char *model, const char *schema, OrmarJson *fields)
 	return result;
 }
 
-/* The same, from json text (through_fields, as declared and as stored). */
+/*
+ * The extra columns of many-to-many REL's through table, from its
+ * through_fields (json text, as declared and as stored): plain columns
+ * only, 22023 for a relation or a primary key among them.  Declaring the
+ * relation validates them; creating the through table reads them again.
+ */
 List *
-ormar_parse_fields(const char *model, const char *schema, text *fields_json)
+ormar_through_fields(OrmarRel *rel)
 {
-	return ormar_fields_from_json(model, schema, ormar_json_parse(fields_json));
+	List	   *fields = ormar_fields_from_json(rel->through_name, rel->through_schema,
+												ormar_json_parse(cstring_to_text(rel->through_fields)));
+	ListCell   *lc;
+
+	foreach(lc, fields)
+	{
+		OrmarField *f = lfirst(lc);
+
+		if (f->rel || f->primary_key)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("through field \"%s\" of relation \"%s\" must be a plain column",
+							f->name, rel->name),
+					 errdetail("Extra through fields cannot be relations or primary keys.")));
+	}
+	return fields;
 }
 
 /* The one primary-key field (22023 if there is none or more than one). */

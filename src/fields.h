@@ -44,8 +44,7 @@ typedef struct OrmarFieldType
 /* Fields of MODEL (a json object, keys in order) in SCHEMA. */
 extern List *ormar_fields_from_json(const char *model, const char *schema,
 									OrmarJson *fields);
-extern List *ormar_parse_fields(const char *model, const char *schema,
-								text *fields_json);
+extern List *ormar_through_fields(OrmarRel *rel);
 extern void ormar_field_of_type(Oid typid, int32 typmod, OrmarFieldType *ft);
 extern OrmarField *ormar_primary_key_field(const char *model, List *fields);
 extern char *ormar_column_sql(OrmarField *field);

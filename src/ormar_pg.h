@@ -13,21 +13,25 @@
  *		keys	  key arguments ("any") coerced to a model's key type
  *		jsontree  json read with the JSON parser, object keys in written order
  *	 2. catalog	  rows of ormar.model / ormar.relation, model and relation
- *				  lookup, table facts (primary key, through columns), owner
- *				  check
+ *				  lookup, the extra columns of a through table, owner check
+ *		tables	  facts of existing tables from PostgreSQL's catalogs: NOT
+ *				  NULL, primary key, foreign keys, pair keys, indexes
  *		fields	  field specs (json) into columns
- *	 3. ddl		  builds and runs the DDL of one validated relation; no
- *				  validation or catalog writes of its own
+ *	 3. adopt	  existing constraints, indexes and left-overs taken over
+ *		citus	  Citus's rules, when the citus extension is there
  *		cache	  proxy metadata cache, invalidation, OID-ordered locking
  *		options	  refinements of related rows (options jsonb): parsed, bound
  *				  as parameters, turned into the SQL of the related rows;
  *				  the bounds of eager-loading inputs
- *	 4. ormar_pg  module entry (_PG_init), the wrappers every API function
+ *	 4. ddl		  builds and runs the DDL of one validated relation; no
+ *				  validation or catalog writes of its own
+ *		ormar_pg  module entry (_PG_init), the wrappers every API function
  *				  runs in, acting as another role (ormar_try_as)
  *	 5. relation  declare (validate, then ddl, then catalog), pending
  *				  relations built as their declarer, drop
  *		proxy	  what every proxy call shares, and ormar.related
- *	 6. model, describe, mutate, eager, events: the rest of the SQL API
+ *	 6. the rest of the SQL API: model, describe, mutate, eager, traverse,
+ *		events, distribute, schema, diagram
  *-------------------------------------------------------------------------
  */
 #ifndef ORMAR_PG_H

@@ -34,6 +34,7 @@
 #include "ormar_pg.h"
 #include "relation.h"
 #include "spi_util.h"
+#include "tables.h"
 
 static void refresh_table(Oid relid, OrmarRel *skip);
 
@@ -181,6 +182,31 @@ check_existing_through(OrmarRel *rel, Oid relid)
 }
 
 /*
+ * 42804 when foreign key REL's column already exists on M with a type other
+ * than the key type of T: the relation adopts an existing column only as it
+ * would have created it.
+ */
+static void
+check_fk_column(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
+{
+	AttrNumber	attnum = get_attnum(m->relid, rel->column_name);
+	Oid			coltype;
+	int32		coltypmod;
+	Oid			colcoll;
+
+	if (attnum == InvalidAttrNumber)
+		return;
+	get_atttypetypmodcoll(m->relid, attnum, &coltype, &coltypmod, &colcoll);
+	if (coltype != t->pk_type || coltypmod != t->pk_typmod)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of table \"%s\" is of type %s, but the key of model \"%s\" is of type %s",
+						rel->column_name, m->name, format_type_with_typemod(coltype, coltypmod),
+						t->name, format_type_with_typemod(t->pk_type, t->pk_typmod)),
+				 errhint("Use column_name to give the relation another column, or change the column's type.")));
+}
+
+/*
  * Build a relation whose target exists: check the reverse name, create the
  * foreign key or the through table, the accessors and views, and record it.
  */
@@ -214,6 +240,7 @@ build_relation(OrmarRel *rel)
 	{
 		bool		added = get_attnum(rel->model, rel->column_name) == InvalidAttrNumber;
 
+		check_fk_column(rel, &m, &t);
 		ormar_ddl_fk_objects(rel, &m, &t);
 		if (added)
 			refresh_table(rel->model, rel);
@@ -244,21 +271,14 @@ build_relation(OrmarRel *rel)
 }
 
 /*
- * Declare REL (model, name, kind, target_schema/target_name and options
- * filled in): validate, then build it, or record it as pending when its
- * target is not a model yet.
+ * Check the names of REL, declared on model M, and fill in those left to
+ * their defaults: relation and related names within ORMAR_MAX_RELATION_NAME,
+ * the foreign key's column (an identifier), the through table and its
+ * fields (validated now, even if the relation stays pending).
  */
-void
-ormar_declare(OrmarRel *rel)
+static void
+complete_names(OrmarRel *rel, OrmarModel *m)
 {
-	OrmarModel	m;
-	Oid			target;
-
-	ormar_require_model(rel->model);
-	ormar_check_owner(rel->model);
-	ormar_check_not_through(rel->model);
-	ormar_model_info(rel->model, &m);
-
 	if (rel->name == NULL || rel->name[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -269,7 +289,7 @@ ormar_declare(OrmarRel *rel)
 				 errmsg("relation name \"%.40s...\" is longer than %d bytes",
 						rel->name, ORMAR_MAX_RELATION_NAME)));
 	if (rel->related_name == NULL)
-		rel->related_name = ormar_default_related_name(m.name);
+		rel->related_name = ormar_default_related_name(m->name);
 	else if (rel->related_name[0] == '\0' || strlen(rel->related_name) > ORMAR_MAX_RELATION_NAME)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -284,36 +304,36 @@ ormar_declare(OrmarRel *rel)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("column_name \"%s\" must have 1 to %d bytes",
 							rel->column_name, NAMEDATALEN - 1)));
+		return;
+	}
+	if (rel->through_name == NULL)
+	{
+		rel->through_schema = pstrdup(m->schema);
+		rel->through_name = ormar_through_table_name(m->name, rel->name);
 	}
 	else
-	{
-		if (rel->through_name == NULL)
-		{
-			rel->through_schema = pstrdup(m.schema);
-			rel->through_name = ormar_through_table_name(m.name, rel->name);
-		}
-		else
-			ormar_parse_target(rel->through_name, m.schema,
-							   &rel->through_schema, &rel->through_name);
-		if (rel->through_fields)
-		{
-			/* validate now, even if the relation stays pending */
-			ormar_parse_fields(rel->through_name, rel->through_schema,
-							   cstring_to_text(rel->through_fields));
-		}
-	}
+		ormar_parse_target(rel->through_name, m->schema,
+						   &rel->through_schema, &rel->through_name);
+	if (rel->through_fields)
+		(void) ormar_through_fields(rel);
+}
 
-	rel->declared_by = GetUserId();
+/*
+ * Check that REL, declared on model M, clashes with nothing on M: an
+ * existing through table is the declarer's (pending or not), the name is
+ * free, and a foreign key's column is no relation's name.
+ */
+static void
+check_clashes(OrmarRel *rel, OrmarModel *m)
+{
 	if (rel->kind == ORMAR_MANY_TO_MANY)
 	{
-		/* an existing through table must be the declarer's, pending or not */
 		Oid			nsp = get_namespace_oid(rel->through_schema, true);
 		Oid			through = OidIsValid(nsp) ? get_relname_relid(rel->through_name, nsp) : InvalidOid;
 
 		if (OidIsValid(through))
 			ormar_check_owner(through);
 	}
-
 	ormar_check_name_free(rel->model, rel->name,
 						  rel->kind == ORMAR_FOREIGN_KEY ? rel->column_name : NULL,
 						  rel, false);
@@ -325,9 +345,29 @@ ormar_declare(OrmarRel *rel)
 			ereport(ERROR,
 					(errcode(ERRCODE_DUPLICATE_OBJECT),
 					 errmsg("column name \"%s\" is already a relation name on model \"%s\"",
-							rel->column_name, m.name),
+							rel->column_name, m->name),
 					 errhint("Choose another column_name.")));
 	}
+}
+
+/*
+ * Declare REL (model, name, kind, target_schema/target_name and options
+ * filled in): validate, then build it, or record it as pending when its
+ * target is not a model yet.
+ */
+void
+ormar_declare(OrmarRel *rel)
+{
+	OrmarModel	m;
+	Oid			target;
+
+	ormar_require_model(rel->model);
+	ormar_check_owner(rel->model);
+	ormar_check_not_through(rel->model);
+	ormar_model_info(rel->model, &m);
+	complete_names(rel, &m);
+	rel->declared_by = GetUserId();
+	check_clashes(rel, &m);
 
 	target = ormar_target_model(rel->target_schema, rel->target_name);
 	if (OidIsValid(target))
@@ -396,17 +436,6 @@ ormar_resolve_pending(Oid model)
 	return built;
 }
 
-/* Has table RELID a primary key (still)? */
-static bool
-has_primary_key(Oid relid)
-{
-	Relation	r = relation_open(relid, AccessShareLock);
-	bool		result = OidIsValid(RelationGetPrimaryKeyIndex(r));
-
-	relation_close(r, AccessShareLock);
-	return result;
-}
-
 /* Do the columns REL needs still exist? */
 static bool
 key_columns_exist(OrmarRel *rel)
@@ -437,7 +466,7 @@ ormar_refresh_relation(OrmarRel *rel)
 		ormar_delete_relation(rel);
 		return;
 	}
-	if (!has_primary_key(rel->target))
+	if (!OidIsValid(ormar_primary_key_index(rel->target)))
 	{
 		/* the target's key column was dropped (with CASCADE, taking the keys) */
 		ereport(NOTICE,

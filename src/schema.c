@@ -41,6 +41,7 @@
 #include "ormar_pg.h"
 #include "relation.h"
 #include "spi_util.h"
+#include "tables.h"
 
 PG_FUNCTION_INFO_V1(ormar_register_schema);
 
@@ -81,6 +82,7 @@ typedef struct ReportRow
 	char	   *action;
 } ReportRow;
 
+/* Add a report row to ROWS (the action text is copied). */
 static void
 report(List **rows, Oid model, const char *relation, const char *kind, Oid target,
 	   const char *action)
@@ -263,12 +265,9 @@ links_models(SchemaFk *fk)
 static void
 find_junction(SchemaTable *t, List *fks)
 {
-	Oid			argtypes[3] = {OIDOID, INT2OID, INT2OID};
-	Datum		values[3];
 	SchemaFk   *pair[2];
 	int			n = 0;
 	ListCell   *lc;
-	bool		isnull;
 
 	foreach(lc, fks)
 	{
@@ -285,22 +284,8 @@ find_junction(SchemaTable *t, List *fks)
 	if (t->is_model && ormar_relations_from(t->relid) != NIL)
 		return;					/* a model with relations of its own */
 
-	values[0] = ObjectIdGetDatum(t->relid);
-	values[1] = Int16GetDatum(pair[0]->attnum);
-	values[2] = Int16GetDatum(pair[1]->attnum);
-	ormar_exec("SELECT c.conkey[1], c.conkey[2] FROM pg_catalog.pg_constraint c"
-			   " WHERE c.conrelid OPERATOR(pg_catalog.=) $1"
-			   " AND c.contype OPERATOR(pg_catalog.=) ANY (ARRAY['p', 'u']::pg_catalog.\"char\"[])"
-			   " AND pg_catalog.array_length(c.conkey, 1) OPERATOR(pg_catalog.=) 2"
-			   " AND $2 OPERATOR(pg_catalog.=) ANY (c.conkey)"
-			   " AND $3 OPERATOR(pg_catalog.=) ANY (c.conkey)"
-			   " ORDER BY c.contype, c.conname COLLATE \"C\" LIMIT 1",
-			   3, argtypes, values, NULL, true, 1);
-	if (SPI_processed == 0)
-		return;
-	t->junction = true;
-	t->key1 = DatumGetInt16(ormar_getdatum(0, 1, &isnull));
-	t->key2 = DatumGetInt16(ormar_getdatum(0, 2, &isnull));
+	if (ormar_pair_key(t->relid, pair[0]->attnum, pair[1]->attnum, &t->key1, &t->key2))
+		t->junction = true;
 }
 
 /*
@@ -519,6 +504,42 @@ take_fk(SchemaFk *fk, List *fks, List **rows)
 }
 
 /*
+ * Is junction J already the through table of a relation, declared either
+ * way round?  Then it is reported as already declared.
+ */
+static bool
+junction_declared(SchemaTable *j, List **rows)
+{
+	ListCell   *lc;
+
+	foreach(lc, ormar_relations_touching(j->relid))
+	{
+		OrmarRel   *r = lfirst(lc);
+
+		if (r->kind == ORMAR_MANY_TO_MANY && r->through == j->relid)
+		{
+			report(rows, r->model, r->name, "many_to_many", r->target, "already declared");
+			if (!j->is_model)
+				j->action = psprintf("skipped: through table of %s.%s",
+									 get_rel_name(r->model), r->name);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Can a many-to-many be NAME on model M and RELATED on model T (two names,
+ * even when M and T are one table)?
+ */
+static bool
+pair_names_free(Oid m, const char *name, Oid t, const char *related)
+{
+	return name_free(m, name, NULL) && name_free(t, related, NULL) &&
+		(m != t || strcmp(name, related) != 0);
+}
+
+/*
  * Step 4: junction table J becomes a many-to-many from the target of its
  * first key column to the target of its second.
  */
@@ -550,21 +571,8 @@ take_junction(SchemaTable *j, List *fks, List **rows)
 	ormar_model_info(first->target, &m);
 	ormar_model_info(second->target, &t);
 
-	/* already the through table of a relation, declared either way round */
-	foreach(lc, ormar_relations_touching(j->relid))
-	{
-		OrmarRel   *r = lfirst(lc);
-
-		if (r->kind == ORMAR_MANY_TO_MANY && r->through == j->relid)
-		{
-			report(rows, r->model, r->name, "many_to_many", r->target, "already declared");
-			if (!j->is_model)
-				j->action = psprintf("skipped: through table of %s.%s",
-									 get_rel_name(r->model), r->name);
-			return;
-		}
-	}
-
+	if (junction_declared(j, rows))
+		return;
 	if ((nsp = no_create_in(m.relid)) || (nsp = no_create_in(t.relid)))
 	{
 		report(rows, first->target, NULL, "many_to_many", second->target,
@@ -574,14 +582,12 @@ take_junction(SchemaTable *j, List *fks, List **rows)
 
 	name = psprintf("%ss", name_from_column(second->column));
 	related = psprintf("%ss", name_from_column(first->column));
-	if (!name_free(m.relid, name, NULL) || !name_free(t.relid, related, NULL) ||
-		(m.relid == t.relid && strcmp(name, related) == 0))
+	if (!pair_names_free(m.relid, name, t.relid, related))
 	{
 		name = psprintf("%s_by_%s", name, j->name);
 		related = psprintf("%s_by_%s", related, j->name);
 	}
-	if (!name_free(m.relid, name, NULL) || !name_free(t.relid, related, NULL) ||
-		(m.relid == t.relid && strcmp(name, related) == 0))
+	if (!pair_names_free(m.relid, name, t.relid, related))
 	{
 		report(rows, first->target, NULL, "many_to_many", second->target,
 			   psprintf("skipped: name \"%s\" or \"%s\" is taken", name, related));
@@ -606,10 +612,84 @@ take_junction(SchemaTable *j, List *fks, List **rows)
 		j->action = psprintf("skipped: through table of %s.%s", m.name, rel->name);
 }
 
+/*
+ * Step 2: mark the junctions among TABLES (their foreign keys are not
+ * relations of their own), then which of FKS would become foreign-key
+ * relations (fk_names needs to know how many go from one table to one
+ * target).
+ */
+static void
+find_junctions(List *tables, List *fks)
+{
+	ListCell   *lc;
+
+	foreach(lc, tables)
+	{
+		SchemaTable *t = lfirst(lc);
+
+		if (t->owned)
+			find_junction(t, fks);
+	}
+	foreach(lc, fks)
+	{
+		SchemaFk   *fk = lfirst(lc);
+		SchemaTable *src = table_of(tables, fk->relid);
+
+		fk->candidate = src && src->is_model && src->owned && !src->junction &&
+			links_models(fk);
+	}
+}
+
+/* Step 3: the foreign keys of the tables that are not junctions, reported in ROWS. */
+static void
+take_fks(List *tables, List *fks, List **rows)
+{
+	ListCell   *lc;
+
+	foreach(lc, fks)
+	{
+		SchemaFk   *fk = lfirst(lc);
+		SchemaTable *src = table_of(tables, fk->relid);
+
+		if (src == NULL || src->junction)
+			continue;
+		if (!src->is_model)
+			report(rows, fk->relid, NULL, "foreign_key", fk->target,
+				   psprintf("skipped: %s is not a model", src->name));
+		else if (!src->owned)
+			report(rows, fk->relid, NULL, "foreign_key", fk->target,
+				   psprintf("skipped: %s is not owned by the current user", src->name));
+		else
+			take_fk(fk, fks, rows);
+	}
+}
+
+/* The report ROWS as the rows of register_schema's result. */
+static void
+put_rows(ReturnSetInfo *rsinfo, List *rows)
+{
+	ListCell   *lc;
+
+	foreach(lc, rows)
+	{
+		ReportRow  *row = lfirst(lc);
+		Datum		values[5];
+		bool		nulls[5] = {false, row->relation == NULL, false,
+		!OidIsValid(row->target), false};
+
+		values[0] = ObjectIdGetDatum(row->model);
+		values[1] = row->relation ? CStringGetTextDatum(row->relation) : (Datum) 0;
+		values[2] = CStringGetTextDatum(row->kind);
+		values[3] = ObjectIdGetDatum(row->target);
+		values[4] = CStringGetTextDatum(row->action);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+/* register_schema: the four steps of the top of this file, then the report. */
 static Datum
 register_schema_impl(FunctionCallInfo fcinfo)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *schema;
 	Oid			nsp;
 	List	   *registered = NIL;
@@ -630,44 +710,10 @@ register_schema_impl(FunctionCallInfo fcinfo)
 
 	/* 2. junctions, whose foreign keys are not relations of their own */
 	fks = schema_fks(nsp);
-	foreach(lc, tables)
-	{
-		SchemaTable *t = lfirst(lc);
-
-		if (t->owned)
-			find_junction(t, fks);
-	}
-	foreach(lc, fks)
-	{
-		SchemaFk   *fk = lfirst(lc);
-		SchemaTable *src = table_of(tables, fk->relid);
-
-		fk->candidate = src && src->is_model && src->owned && !src->junction &&
-			links_models(fk);
-	}
+	find_junctions(tables, fks);
 
 	/* 3. foreign keys of models */
-	foreach(lc, fks)
-	{
-		SchemaFk   *fk = lfirst(lc);
-		SchemaTable *src = table_of(tables, fk->relid);
-
-		if (src == NULL || src->junction)
-			continue;
-		if (!src->is_model)
-		{
-			report(&fk_rows, fk->relid, NULL, "foreign_key", fk->target,
-				   psprintf("skipped: %s is not a model", src->name));
-			continue;
-		}
-		if (!src->owned)
-		{
-			report(&fk_rows, fk->relid, NULL, "foreign_key", fk->target,
-				   psprintf("skipped: %s is not owned by the current user", src->name));
-			continue;
-		}
-		take_fk(fk, fks, &fk_rows);
-	}
+	take_fks(tables, fks, &fk_rows);
 
 	/* 4. junctions */
 	foreach(lc, tables)
@@ -684,22 +730,8 @@ register_schema_impl(FunctionCallInfo fcinfo)
 
 		report(&rows, t->relid, NULL, "model", InvalidOid, t->action);
 	}
-	rows = list_concat(rows, fk_rows);
-	rows = list_concat(rows, m2m_rows);
-	foreach(lc, rows)
-	{
-		ReportRow  *row = lfirst(lc);
-		Datum		values[5];
-		bool		nulls[5] = {false, row->relation == NULL, false,
-		!OidIsValid(row->target), false};
-
-		values[0] = ObjectIdGetDatum(row->model);
-		values[1] = row->relation ? CStringGetTextDatum(row->relation) : (Datum) 0;
-		values[2] = CStringGetTextDatum(row->kind);
-		values[3] = ObjectIdGetDatum(row->target);
-		values[4] = CStringGetTextDatum(row->action);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+	put_rows((ReturnSetInfo *) fcinfo->resultinfo,
+			 list_concat(list_concat(rows, fk_rows), m2m_rows));
 	return (Datum) 0;
 }
 
