@@ -67,14 +67,69 @@ enum
 	Natts_relation = Anum_relation_adopted
 };
 
-#define REL_COLUMNS \
+#define REL_COLUMNS_010 \
 	"model, name, kind, target, target_schema, target_name, related_name, " \
 	"skip_reverse, nullable, one_to_one, ondelete, onupdate, column_name, " \
 	"constraint_name, index_name, through, through_schema, through_name, " \
 	"through_column, through_reverse_column, through_fields, through_created, " \
-	"accessor, reverse_accessor, lookup_view, reverse_lookup_view, declared_by, " \
-	"adopted"
+	"accessor, reverse_accessor, lookup_view, reverse_lookup_view"
+#define REL_COLUMNS REL_COLUMNS_010 ", declared_by, adopted"
 #define REL_NCOLUMNS Natts_relation
+#define REL_NCOLUMNS_010 Anum_relation_reverse_lookup_view
+#define REL_UPSERT_010 \
+	"kind = EXCLUDED.kind, target = EXCLUDED.target," \
+	" target_schema = EXCLUDED.target_schema, target_name = EXCLUDED.target_name," \
+	" related_name = EXCLUDED.related_name, skip_reverse = EXCLUDED.skip_reverse," \
+	" nullable = EXCLUDED.nullable, one_to_one = EXCLUDED.one_to_one," \
+	" ondelete = EXCLUDED.ondelete, onupdate = EXCLUDED.onupdate," \
+	" column_name = EXCLUDED.column_name, constraint_name = EXCLUDED.constraint_name," \
+	" index_name = EXCLUDED.index_name, through = EXCLUDED.through," \
+	" through_schema = EXCLUDED.through_schema, through_name = EXCLUDED.through_name," \
+	" through_column = EXCLUDED.through_column," \
+	" through_reverse_column = EXCLUDED.through_reverse_column," \
+	" through_fields = EXCLUDED.through_fields," \
+	" through_created = EXCLUDED.through_created," \
+	" accessor = EXCLUDED.accessor, reverse_accessor = EXCLUDED.reverse_accessor," \
+	" lookup_view = EXCLUDED.lookup_view," \
+	" reverse_lookup_view = EXCLUDED.reverse_lookup_view"
+
+/*
+ * The library is shared by every database of the cluster, but each database's
+ * catalog is at the version its last CREATE/ALTER EXTENSION left it.  Between
+ * installing this library and ALTER EXTENSION ormar_pg UPDATE, a database
+ * still has the 0.1.0 catalog, without declared_by and adopted.  It keeps
+ * working, as PostgreSQL's own extensions keep serving their older SQL
+ * definitions: reads compute the two columns as the update will fill them
+ * (declared_by from the accessor's owner, else the model's; nothing adopted,
+ * since 0.1.0 cannot adopt), and writes leave them out.
+ */
+static bool
+catalog_has_010_columns_only(void)
+{
+	Oid			relid = get_relname_relid("relation", get_namespace_oid("ormar", false));
+
+	return get_attnum(relid, "adopted") == InvalidAttrNumber;
+}
+
+/*
+ * "SELECT <REL_COLUMNS><MORE_COLUMNS> FROM <the catalog> ALIAS TAIL": the catalog is
+ * ormar.relation itself, or on a 0.1.0 catalog a subquery adding the two
+ * columns (see catalog_has_010_columns_only).
+ */
+static char *
+rel_select(const char *more_columns, const char *alias, const char *tail)
+{
+	if (catalog_has_010_columns_only())
+		return psprintf("SELECT " REL_COLUMNS "%s FROM (SELECT r.*,"
+						" COALESCE((SELECT p.proowner FROM pg_catalog.pg_proc p"
+						" WHERE p.oid OPERATOR(pg_catalog.=) r.accessor::pg_catalog.oid),"
+						" (SELECT c.relowner FROM pg_catalog.pg_class c"
+						" WHERE c.oid OPERATOR(pg_catalog.=) r.model::pg_catalog.oid))::pg_catalog.regrole"
+						" AS declared_by, '{}'::pg_catalog.text[] AS adopted"
+						" FROM ormar.relation r) %s%s", more_columns, alias, tail);
+	return psprintf("SELECT " REL_COLUMNS "%s FROM ormar.relation %s%s",
+					more_columns, alias, tail);
+}
 
 /* Writes of the catalog by this backend (see cache.c). */
 uint64		ormar_catalog_writes = 0;
@@ -314,9 +369,9 @@ ormar_get_relation(Oid model, const char *name)
 	Oid			argtypes[2] = {REGCLASSOID, TEXTOID};
 	Datum		values[2] = {ObjectIdGetDatum(model), CStringGetTextDatum(name)};
 
-	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
+	ormar_exec(rel_select("", "relation",
 			   " WHERE model OPERATOR(pg_catalog.=) $1"
-			   " AND name OPERATOR(pg_catalog.=) $2",
+			   " AND name OPERATOR(pg_catalog.=) $2"),
 			   2, argtypes, values, NULL, false, 1);
 	return SPI_processed > 0 ? rel_from_row(0) : NULL;
 }
@@ -328,8 +383,8 @@ ormar_relations_from(Oid model)
 	Oid			argtypes[1] = {REGCLASSOID};
 	Datum		values[1] = {ObjectIdGetDatum(model)};
 
-	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
-			   " WHERE model OPERATOR(pg_catalog.=) $1 ORDER BY name",
+	ormar_exec(rel_select("", "relation",
+			   " WHERE model OPERATOR(pg_catalog.=) $1 ORDER BY name"),
 			   1, argtypes, values, NULL, false, 0);
 	return rels_from_result();
 }
@@ -341,8 +396,8 @@ ormar_relations_to(Oid target)
 	Oid			argtypes[1] = {REGCLASSOID};
 	Datum		values[1] = {ObjectIdGetDatum(target)};
 
-	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
-			   " WHERE target OPERATOR(pg_catalog.=) $1 ORDER BY model, name",
+	ormar_exec(rel_select("", "relation",
+			   " WHERE target OPERATOR(pg_catalog.=) $1 ORDER BY model, name"),
 			   1, argtypes, values, NULL, false, 0);
 	return rels_from_result();
 }
@@ -354,10 +409,10 @@ ormar_relations_touching(Oid relid)
 	Oid			argtypes[1] = {REGCLASSOID};
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
 
-	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
+	ormar_exec(rel_select("", "relation",
 			   " WHERE model OPERATOR(pg_catalog.=) $1"
 			   " OR target OPERATOR(pg_catalog.=) $1"
-			   " OR through OPERATOR(pg_catalog.=) $1 ORDER BY model, name",
+			   " OR through OPERATOR(pg_catalog.=) $1 ORDER BY model, name"),
 			   1, argtypes, values, NULL, false, 0);
 	return rels_from_result();
 }
@@ -381,11 +436,11 @@ ormar_relations_in_schemas(List *nsps)
 	foreach(lc, nsps)
 		elems[n++] = ObjectIdGetDatum(lfirst_oid(lc));
 	values[0] = PointerGetDatum(construct_array(elems, n, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
-	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation r"
+	ormar_exec(rel_select("", "r",
 			   " WHERE r.target IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_class c"
 			   " WHERE c.oid OPERATOR(pg_catalog.=) ANY (ARRAY[r.model, r.target, r.through]::pg_catalog.oid[])"
 			   " AND c.relnamespace OPERATOR(pg_catalog.=) ANY ($1))"
-			   " ORDER BY model, name",
+			   " ORDER BY model, name"),
 			   1, argtypes, values, NULL, false, 0);
 	return rels_from_result();
 }
@@ -399,9 +454,9 @@ ormar_pending_relations(const char *schema, const char *name)
 
 	values[0] = DirectFunctionCall1(namein, CStringGetDatum(schema));
 	values[1] = DirectFunctionCall1(namein, CStringGetDatum(name));
-	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
+	ormar_exec(rel_select("", "relation",
 			   " WHERE target IS NULL AND target_schema OPERATOR(pg_catalog.=) $1"
-			   " AND target_name OPERATOR(pg_catalog.=) $2 ORDER BY model, name",
+			   " AND target_name OPERATOR(pg_catalog.=) $2 ORDER BY model, name"),
 			   2, argtypes, values, NULL, false, 0);
 	return rels_from_result();
 }
@@ -409,7 +464,7 @@ ormar_pending_relations(const char *schema, const char *name)
 List *
 ormar_all_relations(void)
 {
-	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation ORDER BY model, name",
+	ormar_exec(rel_select("", "relation", " ORDER BY model, name"),
 			   0, NULL, NULL, NULL, false, 0);
 	return rels_from_result();
 }
@@ -482,27 +537,19 @@ ormar_store_relation(OrmarRel *rel)
 #undef NULLCOL
 
 	ormar_as_catalog_owner(&save_user, &save_sec);
-	ormar_exec("INSERT INTO ormar.relation (" REL_COLUMNS ") VALUES "
-			   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-			   " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)"
-			   " ON CONFLICT (model, name) DO UPDATE SET"
-			   " kind = EXCLUDED.kind, target = EXCLUDED.target,"
-			   " target_schema = EXCLUDED.target_schema, target_name = EXCLUDED.target_name,"
-			   " related_name = EXCLUDED.related_name, skip_reverse = EXCLUDED.skip_reverse,"
-			   " nullable = EXCLUDED.nullable, one_to_one = EXCLUDED.one_to_one,"
-			   " ondelete = EXCLUDED.ondelete, onupdate = EXCLUDED.onupdate,"
-			   " column_name = EXCLUDED.column_name, constraint_name = EXCLUDED.constraint_name,"
-			   " index_name = EXCLUDED.index_name, through = EXCLUDED.through,"
-			   " through_schema = EXCLUDED.through_schema, through_name = EXCLUDED.through_name,"
-			   " through_column = EXCLUDED.through_column,"
-			   " through_reverse_column = EXCLUDED.through_reverse_column,"
-			   " through_fields = EXCLUDED.through_fields,"
-			   " through_created = EXCLUDED.through_created,"
-			   " accessor = EXCLUDED.accessor, reverse_accessor = EXCLUDED.reverse_accessor,"
-			   " lookup_view = EXCLUDED.lookup_view,"
-			   " reverse_lookup_view = EXCLUDED.reverse_lookup_view,"
-			   " declared_by = EXCLUDED.declared_by, adopted = EXCLUDED.adopted",
-			   REL_NCOLUMNS, argtypes, v, n, false, 0);
+	if (catalog_has_010_columns_only())
+		ormar_exec("INSERT INTO ormar.relation (" REL_COLUMNS_010 ") VALUES "
+				   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+				   " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)"
+				   " ON CONFLICT (model, name) DO UPDATE SET " REL_UPSERT_010,
+				   REL_NCOLUMNS_010, argtypes, v, n, false, 0);
+	else
+		ormar_exec("INSERT INTO ormar.relation (" REL_COLUMNS ") VALUES "
+				   "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
+				   " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)"
+				   " ON CONFLICT (model, name) DO UPDATE SET " REL_UPSERT_010 ","
+				   " declared_by = EXCLUDED.declared_by, adopted = EXCLUDED.adopted",
+				   REL_NCOLUMNS, argtypes, v, n, false, 0);
 	ormar_restore_user(save_user, save_sec);
 	ormar_catalog_changed();
 }
@@ -587,12 +634,14 @@ ormar_find_end(Oid model, const char *name, OrmarEnd *end)
 	bool		isnull;
 	bool		reverse;
 
-	ormar_exec("SELECT " REL_COLUMNS ", false FROM ormar.relation"
-			   " WHERE model OPERATOR(pg_catalog.=) $1 AND name OPERATOR(pg_catalog.=) $2"
-			   " UNION ALL "
-			   "SELECT " REL_COLUMNS ", true FROM ormar.relation"
-			   " WHERE target OPERATOR(pg_catalog.=) $1"
-			   " AND related_name OPERATOR(pg_catalog.=) $2 AND NOT skip_reverse",
+	ormar_exec(psprintf("%s UNION ALL %s",
+						rel_select(", false", "relation",
+								   " WHERE model OPERATOR(pg_catalog.=) $1"
+								   " AND name OPERATOR(pg_catalog.=) $2"),
+						rel_select(", true", "relation",
+								   " WHERE target OPERATOR(pg_catalog.=) $1"
+								   " AND related_name OPERATOR(pg_catalog.=) $2"
+								   " AND NOT skip_reverse")),
 			   2, argtypes, values, NULL, false, 1);
 	if (SPI_processed == 0)
 		return false;
@@ -719,11 +768,11 @@ ormar_relations_touching_any(Datum oids)
 {
 	Oid			argtypes[1] = {OIDARRAYOID};
 
-	ormar_exec("SELECT " REL_COLUMNS " FROM ormar.relation"
+	ormar_exec(rel_select("", "relation",
 			   " WHERE model::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
 			   " OR target::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
 			   " OR through::pg_catalog.oid OPERATOR(pg_catalog.=) ANY ($1)"
-			   " ORDER BY model, name",
+			   " ORDER BY model, name"),
 			   1, argtypes, &oids, NULL, false, 0);
 	return rels_from_result();
 }
