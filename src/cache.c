@@ -17,11 +17,13 @@
 
 #include "catalog/namespace.h"
 #include "common/hashfn.h"
+#include "access/xact.h"
 #include "storage/lmgr.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 
 #include "cache.h"
 #include "catalog.h"
@@ -397,11 +399,40 @@ ormar_lock_tables(List *relids, LOCKMODE mode, uint64 gen)
 {
 	List	   *sorted = list_copy(relids);
 	ListCell   *lc;
+	bool		gone = false;
 
 	list_sort(sorted, oid_cmp);
 	foreach(lc, sorted)
-		if (OidIsValid(lfirst_oid(lc)))
-			LockRelationOid(lfirst_oid(lc), mode);
+	{
+		Oid			relid = lfirst_oid(lc);
+
+		if (!OidIsValid(relid))
+			continue;
+		LockRelationOid(relid, mode);
+		if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid)))
+			gone = true;
+	}
 	list_free(sorted);
-	return gen == ormar_cache_generation();
+	if (gone)
+		ormar_snapshot_outdated();
+	return !gone && gen == ormar_cache_generation();
+}
+
+/*
+ * A table the catalog named, as the call's snapshot shows it, has been
+ * dropped since.  Under READ COMMITTED the caller takes a new snapshot and
+ * looks again; a transaction that keeps one snapshot (REPEATABLE READ,
+ * SERIALIZABLE) can never see the relation as it is, so it fails as a
+ * serialization failure, for the client to retry, as PostgreSQL does when a
+ * row it would update was changed concurrently.
+ */
+void
+ormar_snapshot_outdated(void)
+{
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to a concurrent drop of a relation"),
+				 errdetail("A table of the relation was dropped after this transaction took its snapshot."),
+				 errhint("Retry the transaction.")));
 }

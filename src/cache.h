@@ -26,5 +26,6 @@ extern bool ormar_cache_get_sql(Oid model, const char *text, char **sql, OrmarMo
 extern void ormar_cache_put_sql(Oid model, const char *text, const char *sql,
 								const OrmarModel *m, List *relids, uint64 gen);
 extern bool ormar_lock_tables(List *relids, LOCKMODE mode, uint64 gen);
+extern void ormar_snapshot_outdated(void);
 
 #endif

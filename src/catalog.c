@@ -201,13 +201,33 @@ ormar_kind_name(OrmarKind kind)
 }
 
 /*
+ * Open RELID, a table the catalog names.  If it no longer exists (dropped by
+ * a transaction that committed after the caller's snapshot read the
+ * catalog), fail with 42P01 rather than relation_open's internal error, so
+ * that a read call can tell a concurrent drop from a bug (see eager.c's
+ * resolve_tree).
+ */
+static Relation
+open_named_table(Oid relid)
+{
+	Relation	rel = try_relation_open(relid, AccessShareLock);
+
+	if (rel == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table with OID %u does not exist", relid),
+				 errdetail("The catalog of ormar_pg names it, but it has been dropped.")));
+	return rel;
+}
+
+/*
  * Fill MODEL from the table RELID, which must have a single-column primary
  * key (42P16 otherwise).  Does not check that it is registered.
  */
 void
 ormar_model_info(Oid relid, OrmarModel *model)
 {
-	Relation	rel = relation_open(relid, AccessShareLock);
+	Relation	rel = open_named_table(relid);
 	Oid			pkindex;
 	HeapTuple	indtup;
 	Form_pg_index ind;
@@ -839,7 +859,7 @@ ormar_through_of(Oid relid, char **model, char **name)
 List *
 ormar_through_extra_columns(OrmarRel *rel)
 {
-	Relation	r = relation_open(rel->through, AccessShareLock);
+	Relation	r = open_named_table(rel->through);
 	TupleDesc	desc = RelationGetDescr(r);
 	Oid			pkindex = RelationGetPrimaryKeyIndex(r);
 	AttrNumber	pkatt = InvalidAttrNumber;

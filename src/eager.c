@@ -707,22 +707,34 @@ resolve_tree_cb(void *arg)
 	a->fc->sql = fetch_sql(a->model, &a->fc->m, &a->fc->tree, a->many, a->relids);
 }
 
+/*
+ * Resolve the include tree of FC (see resolve_tree_cb) from the catalog as the
+ * call's snapshot, taken at cache generation GEN, shows it.  A table that
+ * snapshot names may have been dropped by a commit since (opening it fails
+ * with 42P01, a syscache lookup with XX000): then an invalidation has
+ * arrived since GEN, and we return false for the caller to take a new
+ * snapshot and resolve again.  A transaction that keeps its snapshot gets
+ * 40001 instead (ormar_snapshot_outdated).  Any other error is the caller's.
+ */
 static bool
 resolve_tree(FetchCall *fc, Oid model, Datum *paths, int npaths, List *options,
-			 bool many, List **relids)
+			 bool many, List **relids, uint64 gen)
 {
 	ResolveArgs args = {fc, model, paths, npaths, options, many, relids};
-	uint64		gen = ormar_cache_generation();
 	ErrorData  *edata = ormar_try_subxact(resolve_tree_cb, &args);
 
 	if (edata == NULL)
 		return true;
 	AcceptInvalidationMessages();
-	if ((edata->sqlerrcode != ERRCODE_INTERNAL_ERROR &&
-		 edata->sqlerrcode != ERRCODE_UNDEFINED_TABLE) ||
-		gen == ormar_cache_generation())
+	if (edata->sqlerrcode != ERRCODE_INTERNAL_ERROR &&
+		edata->sqlerrcode != ERRCODE_UNDEFINED_TABLE)
 		ReThrowError(edata);
-	return false;
+	if (gen != ormar_cache_generation())
+		return false;
+	if (edata->sqlerrcode == ERRCODE_UNDEFINED_TABLE)
+		ormar_snapshot_outdated();
+	ReThrowError(edata);
+	return false;				/* not reached */
 }
 
 /*
@@ -777,37 +789,34 @@ fetch_prepare(FunctionCallInfo fcinfo, bool many, FetchCall *fc)
 	 */
 	for (int attempt = 0;; attempt++)
 	{
-		memset(&fc->tree, 0, sizeof(IncludeTree));
+		if (attempt > 100)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("the relations of model \"%s\" kept changing while they were being used",
+							get_rel_name(model))));
+
+		/*
+		 * The generation first, then the snapshot: a commit whose
+		 * invalidation we have not seen by GEN is either visible to the
+		 * snapshot or shows up later as a new generation.
+		 */
 		gen = ormar_cache_generation();
+		ormar_read_snapshot_renew();
+		memset(&fc->tree, 0, sizeof(IncludeTree));
 		if (!ormar_cache_get_sql(model, key.data, &fc->sql, &fc->m) ||
 			!tree_cache_get(model, key.data, &fc->tree))
 		{
 			List	   *relids = NIL;
 
 			ormar_require_model(model);
-			if (!resolve_tree(fc, model, paths, npaths, options, many, &relids))
-			{
-				/* a table the catalog named was dropped meanwhile: again */
-				if (attempt >= 100)
-					ereport(ERROR,
-							(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-							 errmsg("the relations of model \"%s\" kept changing while they were being used",
-									get_rel_name(model))));
-				ormar_read_snapshot_renew();
-				continue;
-			}
+			if (!resolve_tree(fc, model, paths, npaths, options, many, &relids, gen))
+				continue;		/* a table it named was dropped meanwhile */
 			fc->tree.relids = lappend_oid(relids, model);
 			ormar_cache_put_sql(model, key.data, fc->sql, &fc->m, relids, gen);
 			tree_cache_put(model, key.data, &fc->tree, gen);
 		}
 		if (ormar_lock_tables(fc->tree.relids, AccessShareLock, gen))
 			break;
-		if (attempt >= 100)
-			ereport(ERROR,
-					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-					 errmsg("the relations of model \"%s\" kept changing while they were being used",
-							get_rel_name(model))));
-		ormar_read_snapshot_renew();
 	}
 }
 

@@ -17,7 +17,10 @@ SELECT count(*) FROM ormar.define_models('{
  "employee": {"id": {"type": "Integer", "primary_key": true}, "name": {"type": "Text"},
               "manager": {"type": "ForeignKey", "to": "employee", "related_name": "reports"}},
  "dsrc": {"id": {"type": "Integer", "primary_key": true}, "name": {"type": "Text"}},
- "dtgt": {"id": {"type": "Integer", "primary_key": true}, "name": {"type": "Text"}}
+ "dtgt": {"id": {"type": "Integer", "primary_key": true}, "name": {"type": "Text"}},
+ "dsrc_1": {"id": {"type": "Integer", "primary_key": true}, "name": {"type": "Text"}},
+ "dsrc_2": {"id": {"type": "Integer", "primary_key": true}, "name": {"type": "Text"}},
+ "dsrc_3": {"id": {"type": "Integer", "primary_key": true}, "name": {"type": "Text"}}
 }');
 INSERT INTO department (name) SELECT 'd' || i FROM generate_series(1, :rows / 10) i;
 INSERT INTO course (name, department)
@@ -29,6 +32,9 @@ ON CONFLICT DO NOTHING;
 INSERT INTO employee (name, manager)
 SELECT 'e' || i, CASE WHEN i > 1 THEN i / 2 END FROM generate_series(1, :rows) i;
 INSERT INTO dsrc (name) SELECT 'x' || i FROM generate_series(1, 100) i;
+INSERT INTO dsrc_1 (name) SELECT 'x' || i FROM generate_series(1, 100) i;
+INSERT INTO dsrc_2 (name) SELECT 'x' || i FROM generate_series(1, 100) i;
+INSERT INTO dsrc_3 (name) SELECT 'x' || i FROM generate_series(1, 100) i;
 INSERT INTO dtgt (name) SELECT 'y' || i FROM generate_series(1, 100) i;
 
 CREATE SCHEMA stress;
@@ -95,15 +101,27 @@ END
 $$;
 
 -- The declarer's steps: a many-to-many (own through table, extra column) and
--- a foreign key between dsrc and dtgt, declared and dropped again.
+-- a foreign key between dsrc and dtgt, declared and dropped again.  Each
+-- foreign key adds a column to its source table and dropping it leaves a
+-- dropped column behind, and PostgreSQL allows 1,600 columns a table, dropped
+-- ones included: the foreign key's source turns round dsrc, dsrc_1, dsrc_2 and
+-- dsrc_3 (fk takes the next one, drop_fk the same), which allows 6,000 cycles.
+CREATE SEQUENCE stress.fk_round;
+CREATE FUNCTION stress.fk_source(next boolean) RETURNS text LANGUAGE sql AS $$
+    SELECT CASE r % 4 WHEN 0 THEN 'dsrc' ELSE 'dsrc_' || r % 4 END
+      FROM (SELECT CASE WHEN next THEN nextval('stress.fk_round')
+                        ELSE currval('stress.fk_round') END AS r) s
+$$;
 CREATE FUNCTION stress.declare(step text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM stress.try('declarer', step, CASE step
       WHEN 'm2m' THEN $s$SELECT ormar.many_to_many('dsrc', 'links', 'dtgt', related_name => 'linked_from',
                                  through_fields => '{"w": {"type": "Integer"}}')$s$
-      WHEN 'fk' THEN $s$SELECT ormar.foreign_key('dsrc', 'owner', 'dtgt', related_name => 'owned')$s$
+      WHEN 'fk' THEN format('SELECT ormar.foreign_key(%L, %L, %L, related_name => %L)',
+                            stress.fk_source(true), 'owner', 'dtgt', 'owned')
       WHEN 'drop_m2m' THEN $s$SELECT ormar.drop_relation('dsrc', 'links', drop_data => true)$s$
-      WHEN 'drop_fk' THEN $s$SELECT ormar.drop_relation('dsrc', 'owner', drop_data => true)$s$
+      WHEN 'drop_fk' THEN format('SELECT ormar.drop_relation(%L, %L, drop_data => true)',
+                                 stress.fk_source(false), 'owner')
     END);
 END
 $$;

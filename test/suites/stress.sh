@@ -8,10 +8,9 @@
 #                         declaration, in a cluster of its own + consistency
 #   test/stress/fuzz.sh   1500 random calls over every ormar.* function, fixed seed
 # Knobs (environment): ORMAR_STRESS_SCALE=N multiplies durations, kills and calls;
-# ORMAR_STRESS_CHECK_DECLARE_RACE=1 counts the declaration race check, off by default
-# because a rare XX000 of fetch racing drop_relation remains (about 1 in 30,000 calls);
-# ORMAR_STRESS_CHECK_KEPT_THROUGH and ORMAR_FUZZ_CHECK_FINDINGS are on (=1) since their
-# fixes landed; =0 turns them off.
+# ORMAR_STRESS_CHECK_DECLARE_RACE, ORMAR_STRESS_CHECK_KEPT_THROUGH and
+# ORMAR_FUZZ_CHECK_FINDINGS count their checks by default (=1); =0 prints the
+# figures without counting them.
 set -uo pipefail
 [ "${1:-}" = --setup ] && exit 0    # pgbench, psql and initdb come with PostgreSQL
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
