@@ -28,16 +28,16 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
-#include "catalog/pg_attribute.h"
+
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "commands/comment.h"
 #include "miscadmin.h"
-#include "nodes/makefuncs.h"
+
 #include "parser/parse_func.h"
-#include "utils/array.h"
+
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"

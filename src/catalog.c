@@ -11,7 +11,7 @@
 #include "postgres.h"
 
 #include "access/relation.h"
-#include "access/table.h"
+
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
@@ -27,7 +27,7 @@
 
 #include "utils/inval.h"
 #include "catalog.h"
-#include "naming.h"
+
 #include "spi_util.h"
 
 /*
@@ -194,6 +194,7 @@ ormar_adopted_from_array(Datum array)
 	return result;
 }
 
+/* The kind as stored in ormar.relation.kind and shown by describe. */
 const char *
 ormar_kind_name(OrmarKind kind)
 {
@@ -272,6 +273,7 @@ ormar_model_info(Oid relid, OrmarModel *model)
 	relation_close(rel, AccessShareLock);
 }
 
+/* Is RELID a registered model? */
 bool
 ormar_is_model(Oid relid)
 {
@@ -299,6 +301,7 @@ ormar_require_model(Oid relid)
 	}
 }
 
+/* Record table RELID as a model (the caller checked its key and owner). */
 void
 ormar_insert_model(Oid relid)
 {
@@ -314,6 +317,7 @@ ormar_insert_model(Oid relid)
 	ormar_catalog_changed();
 }
 
+/* Forget model RELID (its relations are dropped first by the caller). */
 void
 ormar_delete_model(Oid relid)
 {
@@ -373,6 +377,7 @@ rel_from_row(uint64 row)
 	return rel;
 }
 
+/* Every row of SPI_tuptable (columns REL_COLUMNS) as an OrmarRel. */
 static List *
 rels_from_result(void)
 {
@@ -383,6 +388,7 @@ rels_from_result(void)
 	return result;
 }
 
+/* Relation NAME declared on MODEL (not a reverse side), or NULL. */
 OrmarRel *
 ormar_get_relation(Oid model, const char *name)
 {
@@ -481,6 +487,7 @@ ormar_pending_relations(const char *schema, const char *name)
 	return rels_from_result();
 }
 
+/* Every relation of the catalog, by model and name. */
 List *
 ormar_all_relations(void)
 {
@@ -489,6 +496,10 @@ ormar_all_relations(void)
 	return rels_from_result();
 }
 
+/*
+ * S as a text Datum for ormar_store_relation, flagging *NULL when S is
+ * NULL.
+ */
 static Datum
 text_or_null(const char *s, char *null)
 {
@@ -496,6 +507,10 @@ text_or_null(const char *s, char *null)
 	return s ? CStringGetTextDatum(s) : (Datum) 0;
 }
 
+/*
+ * S as a name Datum for ormar_store_relation, flagging *NULL when S is
+ * NULL.
+ */
 static Datum
 name_or_null(const char *s, char *null)
 {
@@ -503,6 +518,10 @@ name_or_null(const char *s, char *null)
 	return s ? DirectFunctionCall1(namein, CStringGetDatum(s)) : (Datum) 0;
 }
 
+/*
+ * OID as a Datum for ormar_store_relation, flagging *NULL when it is
+ * invalid.
+ */
 static Datum
 oid_or_null(Oid oid, char *null)
 {
@@ -574,6 +593,9 @@ ormar_store_relation(OrmarRel *rel)
 	ormar_catalog_changed();
 }
 
+/*
+ * Forget relation REL (its generated objects are dropped by the caller).
+ */
 void
 ormar_delete_relation(OrmarRel *rel)
 {

@@ -19,16 +19,16 @@
 
 #include <ctype.h>
 
-#include "access/relation.h"
+
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "catalog/pg_attribute.h"
-#include "catalog/pg_constraint.h"
+
+
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "miscadmin.h"
+
 #include "nodes/parsenodes.h"
 #include "nodes/plannodes.h"
 #include "parser/parser.h"
@@ -37,16 +37,16 @@
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
-#include "utils/rel.h"
-#include "utils/syscache.h"
+
+
 
 #include "catalog.h"
 #include "citus.h"
-#include "ddl.h"
-#include "keys.h"
+
+
 #include "naming.h"
-#include "ormar_pg.h"
-#include "relation.h"
+
+
 #include "spi_util.h"
 #include "tables.h"
 
@@ -297,17 +297,6 @@ ormar_citus_sequential(void)
 
 /* ---------------------------------------------------------------- rules */
 
-/* 0A000 with Citus's rule as DETAIL and what to do instead as HINT. */
-void
-ormar_citus_refuse(const char *msg, const char *detail, const char *hint)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("%s", msg),
-			 errdetail("%s", detail),
-			 errhint("%s", hint)));
-}
-
 /* "SELECT ormar.distribute('table')", for hints. */
 const char *
 ormar_citus_distribute_call(const char *table)
@@ -323,95 +312,130 @@ has_action(const char *action)
 	return action != NULL && strcmp(action, "NO ACTION") != 0;
 }
 
+/* 0A000: relation MODEL.RELATION would involve a Citus local table. */
+static void
+refuse_citus_local(const char *model, const char *relation)
+{
+	ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" involves a Citus local table", model, relation),
+					   errdetail("ormar_pg declares relations only between plain tables, reference tables, distributed tables and tenant tables."),
+					   errhint("Make the Citus local table a reference or distributed table with ormar.distribute()."));
+}
+
 /*
- * Citus's rules for a foreign key from M (column COLUMN, actions ONDELETE /
- * ONUPDATE) to the key of T, given what Citus makes of each (MC, TC).
- * WHAT names the relation in messages.
+ * Citus's rules for foreign key MODEL.RELATION from M (column COLUMN,
+ * actions ONDELETE / ONUPDATE) to the key of T, given what Citus makes of
+ * each (MC, TC).
  */
 void
-ormar_citus_check_fk(const char *what, OrmarModel *m, CitusTable *mc, const char *column,
-		 bool one_to_one, const char *ondelete, const char *onupdate,
-		 OrmarModel *t, CitusTable *tc)
+ormar_citus_check_fk(const char *model, const char *relation, OrmarModel *m, CitusTable *mc,
+					 const char *column, bool one_to_one, const char *ondelete,
+					 const char *onupdate, OrmarModel *t, CitusTable *tc)
 {
-	bool		self_ref = m->relid == t->relid;
-
 	if (mc->kind == CITUS_NONE && tc->kind == CITUS_NONE)
 		return;
 	if (mc->kind == CITUS_LOCAL || tc->kind == CITUS_LOCAL)
-		ormar_citus_refuse(psprintf("%s involves a Citus local table", what),
-			   "ormar_pg declares relations only between plain tables, reference tables, distributed tables and tenant tables.",
-			   "Make the Citus local table a reference or distributed table with ormar.distribute().");
+		refuse_citus_local(model, relation);
 	if (mc->kind == CITUS_NONE)
-		ormar_citus_refuse(psprintf("%s would reference %s from a local table", what, ormar_citus_kind_text(tc->kind)),
-			   tc->kind == CITUS_REFERENCE ?
-			   "Citus turns a local table that references a reference table into a Citus local table, renaming it to a shard." :
-			   "Citus does not allow a foreign key from a local table to a distributed table.",
-			   psprintf("Make \"%s\" a Citus table first: %s.", m->name, ormar_citus_distribute_call(m->name)));
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" would reference %s from a local table",
+								  model, relation, ormar_citus_kind_text(tc->kind)),
+						   tc->kind == CITUS_REFERENCE ?
+						   errdetail("Citus turns a local table that references a reference table into a Citus local table, renaming it to a shard.") :
+						   errdetail("Citus does not allow a foreign key from a local table to a distributed table."),
+						   errhint("Make \"%s\" a Citus table first: %s.", m->name,
+								   ormar_citus_distribute_call(m->name)));
 	if (tc->kind == CITUS_NONE)
-		ormar_citus_refuse(psprintf("%s would reference a local table from %s", what, ormar_citus_kind_text(mc->kind)),
-			   "Citus allows foreign keys from its tables only to reference tables and co-located distributed tables.",
-			   psprintf("Make \"%s\" a reference table first: %s.", t->name, ormar_citus_distribute_call(t->name)));
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" would reference a local table from %s",
+								  model, relation, ormar_citus_kind_text(mc->kind)),
+						   errdetail("Citus allows foreign keys from its tables only to reference tables and co-located distributed tables."),
+						   errhint("Make \"%s\" a reference table first: %s.", t->name,
+								   ormar_citus_distribute_call(t->name)));
 	if (one_to_one && mc->kind == CITUS_HASH && strcmp(column, mc->column) != 0)
-		ormar_citus_refuse(psprintf("%s is one-to-one on distributed table \"%s\" by a column other than its distribution column", what, m->name),
-						   "Every primary key or unique index of a distributed table must include its distribution column, and a one-to-one relation needs a unique index on its own column.",
-						   "Declare it without one_to_one, or on a reference table.");
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" is one-to-one on distributed table \"%s\" by a column other than its distribution column",
+								  model, relation, m->name),
+						   errdetail("Every primary key or unique index of a distributed table must include its distribution column, and a one-to-one relation needs a unique index on its own column."),
+						   errhint("Declare it without one_to_one, or on a reference table."));
 	if (tc->kind == CITUS_REFERENCE)
 		return;					/* any Citus table may reference a reference table */
 	if (mc->kind == CITUS_REFERENCE)
-		ormar_citus_refuse(psprintf("%s would reference %s from a reference table", what, ormar_citus_kind_text(tc->kind)),
-			   "Citus allows foreign keys from a reference table only to other reference tables.",
-			   psprintf("Make \"%s\" a reference table too, or distribute \"%s\" instead.", t->name, m->name));
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" would reference %s from a reference table",
+								  model, relation, ormar_citus_kind_text(tc->kind)),
+						   errdetail("Citus allows foreign keys from a reference table only to other reference tables."),
+						   errhint("Make \"%s\" a reference table too, or distribute \"%s\" instead.",
+								   t->name, m->name));
 	if (mc->kind == CITUS_SINGLE_SHARD || tc->kind == CITUS_SINGLE_SHARD)
 	{
 		if (mc->kind == tc->kind && mc->colocation == tc->colocation)
 			return;
-		ormar_citus_refuse(psprintf("%s would connect %s and %s that are not co-located", what,
-						ormar_citus_kind_text(mc->kind), ormar_citus_kind_text(tc->kind)),
-			   "Citus allows foreign keys between tenant tables only inside one distributed schema, and from a tenant table to a reference table.",
-			   "Keep related tenant models in one distributed schema, or make the target a reference table.");
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" would connect %s and %s that are not co-located",
+								  model, relation, ormar_citus_kind_text(mc->kind),
+								  ormar_citus_kind_text(tc->kind)),
+						   errdetail("Citus allows foreign keys between tenant tables only inside one distributed schema, and from a tenant table to a reference table."),
+						   errhint("Keep related tenant models in one distributed schema, or make the target a reference table."));
 	}
 	/* both hash-distributed */
-	if (self_ref)
-		ormar_citus_refuse(psprintf("%s is a self-reference on distributed table \"%s\"", what, m->name),
-			   "Citus allows a foreign key between distributed tables only on their distribution columns, which a self-reference on the key cannot satisfy.",
-			   psprintf("Make \"%s\" a reference table, or put its models in a distributed schema.", m->name));
+	if (m->relid == t->relid)
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" is a self-reference on distributed table \"%s\"",
+								  model, relation, m->name),
+						   errdetail("Citus allows a foreign key between distributed tables only on their distribution columns, which a self-reference on the key cannot satisfy."),
+						   errhint("Make \"%s\" a reference table, or put its models in a distributed schema.",
+								   m->name));
 	if (strcmp(column, mc->column) != 0 || strcmp(t->pk_name, tc->column) != 0 ||
 		mc->colocation != tc->colocation)
-		ormar_citus_refuse(psprintf("%s would connect distributed tables \"%s\" and \"%s\" other than by their co-located distribution columns",
-						what, m->name, t->name),
-			   "Citus allows a foreign key between distributed tables only from the distribution column of one to the distribution column of the other, with both tables co-located.",
-			   psprintf("Distribute \"%s\" by \"%s\" co-located with \"%s\", or make \"%s\" a reference table.",
-						m->name, column, t->name, t->name));
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" would connect distributed tables \"%s\" and \"%s\" other than by their co-located distribution columns",
+								  model, relation, m->name, t->name),
+						   errdetail("Citus allows a foreign key between distributed tables only from the distribution column of one to the distribution column of the other, with both tables co-located."),
+						   errhint("Distribute \"%s\" by \"%s\" co-located with \"%s\", or make \"%s\" a reference table.",
+								   m->name, column, t->name, t->name));
 	if (has_action(onupdate) ||
 		(ondelete && (strcmp(ondelete, "SET NULL") == 0 || strcmp(ondelete, "SET DEFAULT") == 0)))
-		ormar_citus_refuse(psprintf("%s has an action Citus does not support on a distribution column", what),
-			   "Citus refuses ON UPDATE actions, and ON DELETE SET NULL or SET DEFAULT, on a foreign key that includes a distribution column.",
-			   "Declare the relation without onupdate, and with ondelete CASCADE, RESTRICT or NO ACTION.");
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" has an action Citus does not support on a distribution column",
+								  model, relation),
+						   errdetail("Citus refuses ON UPDATE actions, and ON DELETE SET NULL or SET DEFAULT, on a foreign key that includes a distribution column."),
+						   errhint("Declare the relation without onupdate, and with ondelete CASCADE, RESTRICT or NO ACTION."));
 }
 
 /*
- * Citus's rules for a many-to-many between M and T (through table THROUGH,
- * or InvalidOid when it is still to be created).
+ * 0A000 when existing through table THROUGH of a many-to-many whose side is
+ * hash-distributed is a model with a key of its own: the through table is
+ * distributed by a link column, which every key must include.
  */
-void
-ormar_citus_check_m2m(const char *what, OrmarModel *m, CitusTable *mc, OrmarModel *t,
-		  CitusTable *tc, Oid through)
+static void
+check_through_key(Oid through, CitusTable *mc, CitusTable *tc)
 {
 	CitusTable	thc;
+	OrmarModel	th;
 
+	ormar_citus_kind_of(through, &thc);
+	if (thc.kind != CITUS_NONE || (mc->kind != CITUS_HASH && tc->kind != CITUS_HASH) ||
+		!OidIsValid(ormar_primary_key_index(through)) || !ormar_is_model(through))
+		return;
+	ormar_model_info(through, &th);
+	ORMAR_CITUS_REFUSE(errmsg("through model \"%s\" has a key of its own (\"%s\")", th.name, th.pk_name),
+					   errdetail("Every primary key or unique constraint of a distributed table must include its distribution column, and the through table would be distributed by a link column."),
+					   errhint("Use a through table whose primary key is the pair of link columns."));
+}
+
+/*
+ * Citus's rules for many-to-many MODEL.RELATION between M and T (through
+ * table THROUGH, or InvalidOid when it is still to be created).
+ */
+void
+ormar_citus_check_m2m(const char *model, const char *relation, OrmarModel *m, CitusTable *mc,
+					  OrmarModel *t, CitusTable *tc, Oid through)
+{
 	if (mc->kind == CITUS_NONE && tc->kind == CITUS_NONE)
 		return;
 	if (mc->kind == CITUS_LOCAL || tc->kind == CITUS_LOCAL)
-		ormar_citus_refuse(psprintf("%s involves a Citus local table", what),
-			   "ormar_pg declares relations only between plain tables, reference tables, distributed tables and tenant tables.",
-			   "Make the Citus local table a reference or distributed table with ormar.distribute().");
+		refuse_citus_local(model, relation);
 	if (mc->kind == CITUS_NONE || tc->kind == CITUS_NONE)
 	{
 		OrmarModel *local = mc->kind == CITUS_NONE ? m : t;
 
-		ormar_citus_refuse(psprintf("%s would link a local table and a Citus table", what),
-			   "The through table references both sides, and Citus allows foreign keys from its tables only to reference tables and co-located distributed tables.",
-			   psprintf("Make \"%s\" a Citus table first: %s.", local->name, ormar_citus_distribute_call(local->name)));
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" would link a local table and a Citus table",
+								  model, relation),
+						   errdetail("The through table references both sides, and Citus allows foreign keys from its tables only to reference tables and co-located distributed tables."),
+						   errhint("Make \"%s\" a Citus table first: %s.", local->name,
+								   ormar_citus_distribute_call(local->name)));
 	}
 	if (mc->kind == CITUS_SINGLE_SHARD || tc->kind == CITUS_SINGLE_SHARD)
 	{
@@ -420,35 +444,20 @@ ormar_citus_check_m2m(const char *what, OrmarModel *m, CitusTable *mc, OrmarMode
 			(mc->kind == CITUS_SINGLE_SHARD && tc->kind == CITUS_REFERENCE) ||
 			(tc->kind == CITUS_SINGLE_SHARD && mc->kind == CITUS_REFERENCE))
 			return;
-		ormar_citus_refuse(psprintf("%s would link tenant tables of different schemas or a tenant table and a distributed table", what),
-			   "Citus allows foreign keys between tenant tables only inside one distributed schema, and from a tenant table to a reference table.",
-			   "Keep related tenant models in one distributed schema.");
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" would link tenant tables of different schemas or a tenant table and a distributed table",
+								  model, relation),
+						   errdetail("Citus allows foreign keys between tenant tables only inside one distributed schema, and from a tenant table to a reference table."),
+						   errhint("Keep related tenant models in one distributed schema."));
 	}
 	if (mc->kind == CITUS_HASH && tc->kind == CITUS_HASH)
-		ormar_citus_refuse(psprintf("%s links two distributed tables", what),
-			   m->relid == t->relid ?
-			   "A self-referencing many-to-many on a distributed table needs a through table distributed by both of its columns, which Citus cannot do." :
-			   "The through table can be distributed by only one side's column, and Citus allows a foreign key to the other distributed side only on that side's distribution column.",
-			   psprintf("Make \"%s\" a reference table, or put the models in a distributed schema.", t->name));
+		ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" links two distributed tables", model, relation),
+						   m->relid == t->relid ?
+						   errdetail("A self-referencing many-to-many on a distributed table needs a through table distributed by both of its columns, which Citus cannot do.") :
+						   errdetail("The through table can be distributed by only one side's column, and Citus allows a foreign key to the other distributed side only on that side's distribution column."),
+						   errhint("Make \"%s\" a reference table, or put the models in a distributed schema.",
+								   t->name));
 	if (OidIsValid(through))
-	{
-		ormar_citus_kind_of(through, &thc);
-		if (thc.kind == CITUS_NONE && (mc->kind == CITUS_HASH || tc->kind == CITUS_HASH))
-		{
-			char	   *pkname = NULL;
-
-			if (OidIsValid(ormar_primary_key_index(through)) && ormar_is_model(through))
-			{
-				OrmarModel	th;
-
-				ormar_model_info(through, &th);
-				pkname = th.pk_name;
-				ormar_citus_refuse(psprintf("through model \"%s\" has a key of its own (\"%s\")", th.name, pkname),
-					   "Every primary key or unique constraint of a distributed table must include its distribution column, and the through table would be distributed by a link column.",
-					   "Use a through table whose primary key is the pair of link columns.");
-			}
-		}
-	}
+		check_through_key(through, mc, tc);
 }
 
 /*
@@ -461,7 +470,6 @@ ormar_citus_check_relation(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 {
 	CitusTable	mc,
 				tc;
-	char	   *what;
 
 	if (!ormar_citus_present())
 		return;
@@ -469,10 +477,9 @@ ormar_citus_check_relation(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	ormar_citus_kind_of(t->relid, &tc);
 	if (mc.kind != CITUS_NONE || tc.kind != CITUS_NONE)
 		ormar_citus_sequential();
-	what = psprintf("relation \"%s.%s\"", m->name, rel->name);
 	if (rel->kind == ORMAR_FOREIGN_KEY)
-		ormar_citus_check_fk(what, m, &mc, rel->column_name, rel->one_to_one, rel->ondelete,
-				 rel->onupdate, t, &tc);
+		ormar_citus_check_fk(m->name, rel->name, m, &mc, rel->column_name, rel->one_to_one,
+							 rel->ondelete, rel->onupdate, t, &tc);
 	else
 	{
 		Oid			through = InvalidOid;
@@ -495,14 +502,14 @@ ormar_citus_check_relation(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 			{
 				OrmarModel *tenant = mc.kind == CITUS_SINGLE_SHARD ? m : t;
 
-				ormar_citus_refuse(psprintf("%s would create its through table \"%s\" outside distributed schema \"%s\"",
-											what, rel->through_name, tenant->schema),
-								   "Citus allows foreign keys to a tenant table only from tables of its own distributed schema.",
-								   psprintf("Give the relation a through table in schema \"%s\" (through => '%s.%s'), or declare it on \"%s\".",
-											tenant->schema, tenant->schema, rel->through_name, tenant->name));
+				ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" would create its through table \"%s\" outside distributed schema \"%s\"",
+										  m->name, rel->name, rel->through_name, tenant->schema),
+								   errdetail("Citus allows foreign keys to a tenant table only from tables of its own distributed schema."),
+								   errhint("Give the relation a through table in schema \"%s\" (through => '%s.%s'), or declare it on \"%s\".",
+										   tenant->schema, tenant->schema, rel->through_name, tenant->name));
 			}
 		}
-		ormar_citus_check_m2m(what, m, &mc, t, &tc, through);
+		ormar_citus_check_m2m(m->name, rel->name, m, &mc, t, &tc, through);
 	}
 }
 

@@ -23,8 +23,15 @@ extern int	ormar_citus_local_ddl_begin(void);
 extern void ormar_citus_local_ddl_end(int nestlevel);
 
 
-/* Shared by citus.c and distribute.c */
-/* What Citus makes of a table. */
+/*
+ * 0A000 for what Citus cannot do: MSG, DETAIL (Citus's rule) and HINT (what
+ * to do instead) are errmsg(), errdetail() and errhint() calls, each a whole
+ * sentence with its arguments.
+ */
+#define ORMAR_CITUS_REFUSE(msg, detail, hint) \
+	ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), msg, detail, hint))
+
+/* What Citus makes of a table (shared by citus.c and distribute.c). */
 typedef enum CitusKind
 {
 	CITUS_NONE,					/* a plain PostgreSQL table */
@@ -44,13 +51,13 @@ typedef struct CitusTable
 extern void ormar_citus_query(const char *sql, int nargs, Oid *argtypes, Datum *values);
 extern void ormar_citus_kind_of(Oid relid, CitusTable *ct);
 extern const char *ormar_citus_kind_text(CitusKind kind);
-extern void ormar_citus_refuse(const char *msg, const char *detail, const char *hint);
 extern const char *ormar_citus_distribute_call(const char *table);
-extern void ormar_citus_check_fk(const char *what, OrmarModel *m, CitusTable *mc,
-								 const char *column, bool one_to_one, const char *ondelete,
-								 const char *onupdate, OrmarModel *t, CitusTable *tc);
-extern void ormar_citus_check_m2m(const char *what, OrmarModel *m, CitusTable *mc,
-								  OrmarModel *t, CitusTable *tc, Oid through);
+extern void ormar_citus_check_fk(const char *model, const char *relation, OrmarModel *m,
+								 CitusTable *mc, const char *column, bool one_to_one,
+								 const char *ondelete, const char *onupdate,
+								 OrmarModel *t, CitusTable *tc);
+extern void ormar_citus_check_m2m(const char *model, const char *relation, OrmarModel *m,
+								  CitusTable *mc, OrmarModel *t, CitusTable *tc, Oid through);
 extern void ormar_citus_sequential(void);
 extern void ormar_citus_distribute_through(Oid through, Oid m, const char *mcol,
 										   Oid t, const char *tcol);

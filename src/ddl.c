@@ -20,29 +20,29 @@
 #include <math.h>
 
 #include "access/htup_details.h"
-#include "access/relation.h"
+
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
-#include "nodes/makefuncs.h"
+
 #include "parser/parse_func.h"
 #include "access/stratnum.h"
-#include "utils/array.h"
+
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
-#include "utils/rel.h"
+
 #include "utils/syscache.h"
-#include "utils/typcache.h"
+
 
 #include "adopt.h"
 #include "citus.h"
 #include "ddl.h"
 #include "fields.h"
 #include "naming.h"
-#include "ormar_pg.h"
+
 #include "spi_util.h"
 #include "tables.h"
 

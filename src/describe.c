@@ -48,6 +48,10 @@ typedef struct Obj
 	bool		empty;
 } Obj;
 
+/*
+ * Begin a json object in O; obj_key / obj_str / obj_raw / obj_int add its
+ * members in order, obj_end closes it.
+ */
 static void
 obj_begin(Obj *o)
 {

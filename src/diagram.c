@@ -27,7 +27,7 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
-#include "ormar_pg.h"
+
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(ormar_diagram);
@@ -271,6 +271,7 @@ mermaid_label(StringInfo out, const char *label)
 	appendStringInfoString(out, "\"\n");
 }
 
+/* ENTITIES and RELATIONS as a Mermaid erDiagram. */
 static void
 render_mermaid(StringInfo out, List *entities, List *relations)
 {
@@ -411,6 +412,9 @@ dot_edge(StringInfo out, const char *tail, const char *head, const char *label,
 					 dashed ? ", style=dashed" : "");
 }
 
+/*
+ * ENTITIES and RELATIONS as a Graphviz digraph (pending relations dashed).
+ */
 static void
 render_dot(StringInfo out, List *entities, List *relations)
 {

@@ -13,6 +13,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
@@ -238,9 +239,10 @@ check_model(DistributePlan *p)
 				   *un;
 
 		if (ormar_through_of(p->relid, &um, &un))
-			ormar_citus_refuse(psprintf("model \"%s\" is the through table of relation \"%s.%s\"", p->m.name, um, un),
-				   "A through table is distributed together with the model that is its hash-distributed side, or made a reference table with its two sides.",
-				   psprintf("Distribute \"%s\" and its target instead.", um));
+			ORMAR_CITUS_REFUSE(errmsg("model \"%s\" is the through table of relation \"%s.%s\"",
+									  p->m.name, um, un),
+							   errdetail("A through table is distributed together with the model that is its hash-distributed side, or made a reference table with its two sides."),
+							   errhint("Distribute \"%s\" and its target instead.", um));
 	}
 	if (p->column == NULL && OidIsValid(p->colocate))
 		ereport(ERROR,
@@ -261,9 +263,11 @@ check_model(DistributePlan *p)
 					(errmsg("model \"%s\" is already %s", p->m.name, ormar_citus_kind_text(mc.kind))));
 			return false;
 		}
-		ormar_citus_refuse(psprintf("model \"%s\" is already %s", p->m.name, ormar_citus_kind_text(mc.kind)),
-			   "ormar.distribute converts a local table; Citus changes an existing Citus table only with its own functions.",
-			   psprintf("Use Citus's undistribute_table('%s') first, or alter_distributed_table().", p->m.name));
+		ORMAR_CITUS_REFUSE(errmsg("model \"%s\" is already %s", p->m.name,
+								  ormar_citus_kind_text(mc.kind)),
+						   errdetail("ormar.distribute converts a local table; Citus changes an existing Citus table only with its own functions."),
+						   errhint("Use Citus's undistribute_table('%s') first, or alter_distributed_table().",
+								   p->m.name));
 	}
 
 	if (p->column)
@@ -277,19 +281,23 @@ check_model(DistributePlan *p)
 					 errmsg("column \"%s\" of model \"%s\" does not exist", p->column, p->m.name)));
 		idx = unique_index_without(p->relid, p->column);
 		if (idx)
-			ormar_citus_refuse(psprintf("model \"%s\" cannot be distributed by column \"%s\"", p->m.name, p->column),
-				   psprintf("Every primary key or unique constraint of a distributed table must include the distribution column, and index \"%s\" does not.", idx),
-				   psprintf("Distribute \"%s\" by its key \"%s\", or make it a reference table.", p->m.name, p->m.pk_name));
+			ORMAR_CITUS_REFUSE(errmsg("model \"%s\" cannot be distributed by column \"%s\"",
+									  p->m.name, p->column),
+							   errdetail("Every primary key or unique constraint of a distributed table must include the distribution column, and index \"%s\" does not.",
+										 idx),
+							   errhint("Distribute \"%s\" by its key \"%s\", or make it a reference table.",
+									   p->m.name, p->m.pk_name));
 		if (OidIsValid(p->colocate))
 		{
 			CitusTable	cc;
 
 			ormar_citus_kind_of(p->colocate, &cc);
 			if (cc.kind != CITUS_HASH)
-				ormar_citus_refuse(psprintf("cannot co-locate \"%s\" with \"%s\"", p->m.name, get_rel_name(p->colocate)),
-					   psprintf("Citus co-locates only distributed tables, and \"%s\" is %s.",
-								get_rel_name(p->colocate), ormar_citus_kind_text(cc.kind)),
-					   psprintf("Distribute \"%s\" first.", get_rel_name(p->colocate)));
+				ORMAR_CITUS_REFUSE(errmsg("cannot co-locate \"%s\" with \"%s\"", p->m.name,
+										  get_rel_name(p->colocate)),
+								   errdetail("Citus co-locates only distributed tables, and \"%s\" is %s.",
+											 get_rel_name(p->colocate), ormar_citus_kind_text(cc.kind)),
+								   errhint("Distribute \"%s\" first.", get_rel_name(p->colocate)));
 			p->want.colocation = cc.colocation;
 		}
 	}
@@ -308,11 +316,9 @@ plan_outgoing(DistributePlan *p)
 		OrmarRel   *rel = lfirst(lc);
 		OrmarModel	t;
 		CitusTable	tc;
-		char	   *what;
 
 		if (!OidIsValid(rel->target) || rel->kind != ORMAR_FOREIGN_KEY)
 			continue;
-		what = psprintf("relation \"%s.%s\"", p->m.name, rel->name);
 		ormar_model_info(rel->target, &t);
 		if (rel->target == p->relid)
 			tc = p->want;
@@ -321,8 +327,8 @@ plan_outgoing(DistributePlan *p)
 		if (p->want.kind == CITUS_HASH && tc.kind == CITUS_HASH && !OidIsValid(p->colocate) &&
 			rel->target != p->relid)
 			p->want.colocation = tc.colocation;	/* co-located with its target */
-		ormar_citus_check_fk(what, &p->m, &p->want, rel->column_name, rel->one_to_one, rel->ondelete,
-				 rel->onupdate, &t, &tc);
+		ormar_citus_check_fk(p->m.name, rel->name, &p->m, &p->want, rel->column_name,
+							 rel->one_to_one, rel->ondelete, rel->onupdate, &t, &tc);
 		if (p->want.kind == CITUS_HASH && tc.kind == CITUS_HASH && !OidIsValid(p->colocate))
 			p->colocate = rel->target;
 		if (rel->constraint_name &&
@@ -338,6 +344,29 @@ plan_outgoing(DistributePlan *p)
 			p->restore = lappend(p->restore, fk);
 		}
 	}
+}
+
+/*
+ * Suspend foreign key CON of RELID, a local model or (THROUGH) a through
+ * table, until model UNTIL is distributed too: Citus would turn a local
+ * table referencing a reference table into a Citus local table.
+ */
+static void
+suspend_fk(DistributePlan *p, Oid relid, char *con, bool through, const char *until)
+{
+	LinkFk	   *fk = palloc0(sizeof(LinkFk));
+
+	fk->relid = relid;
+	fk->name = con;
+	p->suspend = lappend(p->suspend, fk);
+	ereport(NOTICE,
+			(through ?
+			 errmsg("foreign key \"%s\" of through table \"%s\" is suspended until \"%s\" is distributed",
+					con, get_rel_name(relid), until) :
+			 errmsg("foreign key \"%s\" of local model \"%s\" is suspended until \"%s\" is distributed",
+					con, get_rel_name(relid), until),
+			 errdetail("Citus would turn a local table referencing a reference table into a Citus local table."),
+			 errhint("Run %s to restore it.", ormar_citus_distribute_call(until))));
 }
 
 /*
@@ -363,25 +392,14 @@ plan_incoming(DistributePlan *p)
 		if (sc.kind != CITUS_NONE)
 			continue;			/* a Citus table referencing a local one: cannot exist */
 		if (p->want.kind == CITUS_HASH)
-			ormar_citus_refuse(psprintf("local model \"%s\" references \"%s\" (relation \"%s.%s\")",
-							src.name, p->m.name, src.name, rel->name),
-				   "Citus does not allow a foreign key from a local table to a distributed table.",
-				   psprintf("Make \"%s\" a reference table instead, or drop relation \"%s.%s\" first.",
-							p->m.name, src.name, rel->name));
+			ORMAR_CITUS_REFUSE(errmsg("local model \"%s\" references \"%s\" (relation \"%s.%s\")",
+									  src.name, p->m.name, src.name, rel->name),
+							   errdetail("Citus does not allow a foreign key from a local table to a distributed table."),
+							   errhint("Make \"%s\" a reference table instead, or drop relation \"%s.%s\" first.",
+									   p->m.name, src.name, rel->name));
 		con = fk_constraint_on(rel->model, rel->column_name, p->relid);
 		if (con)
-		{
-			LinkFk	   *fk = palloc0(sizeof(LinkFk));
-
-			fk->relid = rel->model;
-			fk->name = con;
-			p->suspend = lappend(p->suspend, fk);
-			ereport(NOTICE,
-					(errmsg("foreign key \"%s\" of local model \"%s\" is suspended until \"%s\" is distributed",
-							con, src.name, src.name),
-					 errdetail("Citus would turn a local table referencing a reference table into a Citus local table."),
-					 errhint("Run %s to restore it.", ormar_citus_distribute_call(src.name))));
-		}
+			suspend_fk(p, rel->model, con, false, src.name);
 	}
 }
 
@@ -400,7 +418,6 @@ plan_many_to_many(DistributePlan *p)
 		OrmarModel	o;
 		CitusTable	oc,
 					thc;
-		char	   *what;
 		CitusTable *mside,
 				   *tside;
 
@@ -416,33 +433,22 @@ plan_many_to_many(DistributePlan *p)
 		else
 			ormar_citus_kind_of(other, &oc);
 		ormar_citus_kind_of(rel->through, &thc);
-		what = psprintf("relation \"%s.%s\"", get_rel_name(rel->model), rel->name);
 		if (thc.kind != CITUS_NONE)
 			continue;
 		if (oc.kind == CITUS_NONE)
 		{
 			if (p->want.kind == CITUS_HASH)
-				ormar_citus_refuse(psprintf("%s would link distributed table \"%s\" and local table \"%s\"",
-								what, p->m.name, o.name),
-					   "The through table is distributed by the distributed side's column, and Citus allows its foreign key to the other side only when that side is a reference table.",
-					   psprintf("Make \"%s\" a reference table first: %s.", o.name, ormar_citus_distribute_call(o.name)));
+				ORMAR_CITUS_REFUSE(errmsg("relation \"%s.%s\" would link distributed table \"%s\" and local table \"%s\"",
+										  get_rel_name(rel->model), rel->name, p->m.name, o.name),
+								   errdetail("The through table is distributed by the distributed side's column, and Citus allows its foreign key to the other side only when that side is a reference table."),
+								   errhint("Make \"%s\" a reference table first: %s.", o.name,
+										   ormar_citus_distribute_call(o.name)));
 			/* reference side first: the through table waits for the other side */
 			{
 				char	   *con = fk_constraint_on(rel->through, selfcol, p->relid);
 
 				if (con)
-				{
-					LinkFk	   *fk = palloc0(sizeof(LinkFk));
-
-					fk->relid = rel->through;
-					fk->name = con;
-					p->suspend = lappend(p->suspend, fk);
-					ereport(NOTICE,
-							(errmsg("foreign key \"%s\" of through table \"%s\" is suspended until \"%s\" is distributed",
-									con, get_rel_name(rel->through), o.name),
-							 errdetail("Citus would turn a local table referencing a reference table into a Citus local table."),
-							 errhint("Run %s to restore it.", ormar_citus_distribute_call(o.name))));
-				}
+					suspend_fk(p, rel->through, con, true, o.name);
 			}
 			continue;
 		}
@@ -454,7 +460,8 @@ plan_many_to_many(DistributePlan *p)
 
 			ormar_model_info(rel->model, &rm);
 			ormar_model_info(rel->target, &rt);
-			ormar_citus_check_m2m(what, &rm, mside, &rt, tside, rel->through);
+			ormar_citus_check_m2m(get_rel_name(rel->model), rel->name, &rm, mside, &rt, tside,
+								  rel->through);
 		}
 		p->throughs = lappend(p->throughs, rel);
 	}
@@ -587,7 +594,8 @@ distribute_impl(FunctionCallInfo fcinfo)
 				ereport(WARNING,
 						(errmsg("could not regenerate the objects of relation \"%s.%s\"",
 								get_rel_name(rel->model), rel->name),
-						 errdetail("%s", reason)));
+						 errdetail("Regenerating them as role \"%s\" failed: %s.",
+								   GetUserNameFromId(ormar_relation_role(rel), true), reason)));
 		}
 	}
 	/* relations waiting for this model as a Citus table (refused while it was local) */

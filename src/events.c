@@ -20,21 +20,22 @@
 #include "postgres.h"
 
 #include "catalog/namespace.h"
-#include "catalog/pg_class.h"
-#include "catalog/pg_namespace.h"
-#include "catalog/pg_proc.h"
+
+
+
 #include "catalog/pg_type.h"
 #include "commands/event_trigger.h"
+#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "utils/array.h"
-#include "utils/builtins.h"
+
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
 
 #include "catalog.h"
 #include "citus.h"
 #include "ddl.h"
-#include "naming.h"
+
 #include "ormar_pg.h"
 #include "relation.h"
 #include "spi_util.h"
@@ -63,12 +64,14 @@ typedef enum EventAction
 	EVENT_DROP_LEFTOVERS		/* after a table of the relation was dropped */
 } EventAction;
 
+/* ACTION to do to REL, passed through ormar_try_as to event_work_cb. */
 typedef struct EventWork
 {
 	OrmarRel   *rel;
 	EventAction action;
 } EventWork;
 
+/* ormar_try_as callback: do one EventWork as the relation's role. */
 static void
 event_work_cb(void *arg)
 {
@@ -104,17 +107,22 @@ static void
 act_on_relation(OrmarRel *rel, EventAction action)
 {
 	EventWork	work = {rel, action};
+	Oid			role = ormar_relation_role(rel);
 	char	   *reason;
 
-	if (!ormar_try_as(ormar_relation_role(rel), event_work_cb, &work, &reason))
+	if (!ormar_try_as(role, event_work_cb, &work, &reason))
 		ereport(WARNING,
 				(errmsg("could not update the objects generated for relation \"%s.%s\"",
 						get_rel_name(rel->model) ? get_rel_name(rel->model) : "?", rel->name),
-				 errdetail("%s", reason),
+				 errdetail("Updating them as role \"%s\" failed: %s.",
+						   GetUserNameFromId(role, true), reason),
 				 errhint("Declare the relation again with ormar.drop_relation() and a new declaration.")));
 }
 
-/* Does the ormar catalog exist and is this extension's library current? */
+/*
+ * Does the ormar catalog exist?  The event triggers fire in every database
+ * command, also while the extension is being created or dropped.
+ */
 static bool
 catalog_ready(void)
 {
@@ -123,6 +131,11 @@ catalog_ready(void)
 	return OidIsValid(nsp) && OidIsValid(get_relname_relid("relation", nsp));
 }
 
+/*
+ * ddl_command_start: before ALTER TABLE drops a column or changes a
+ * column's type, drop the lookup views over that table, which would block
+ * it (ddl_command_end builds them again).
+ */
 static Datum
 on_ddl_start(FunctionCallInfo fcinfo)
 {
@@ -254,6 +267,11 @@ on_ddl_end(FunctionCallInfo fcinfo)
 	return (Datum) 0;
 }
 
+/*
+ * sql_drop: after a user dropped tables or functions, drop what is left of
+ * the generated objects of relations over dropped tables, and forget those
+ * relations, dropped models and dropped accessors or views.
+ */
 static Datum
 on_sql_drop(FunctionCallInfo fcinfo)
 {
@@ -297,6 +315,7 @@ run_event(OrmarApiFn fn, FunctionCallInfo fcinfo)
 	return ormar_run_event(fn, fcinfo);
 }
 
+/* The event trigger functions of the install script (see the top of this file). */
 Datum
 ormar_on_ddl_start(PG_FUNCTION_ARGS)
 {

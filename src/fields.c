@@ -209,13 +209,14 @@ static const char *const actions[] = {
 	"CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION"
 };
 
-static bool
-valid_action(const char *action)
+/* The keyword of referential action ACTION written in any case, or NULL. */
+static const char *
+action_keyword(const char *action)
 {
 	for (int i = 0; i < lengthof(actions); i++)
 		if (pg_strcasecmp(action, actions[i]) == 0)
-			return true;
-	return false;
+			return actions[i];
+	return NULL;
 }
 
 /* ondelete / onupdate, in any case, as the SQL keyword; 22023 otherwise. */
@@ -224,9 +225,8 @@ ormar_upper_action(const char *action, const char *what)
 {
 	if (action == NULL)
 		return NULL;
-	for (int i = 0; i < lengthof(actions); i++)
-		if (pg_strcasecmp(action, actions[i]) == 0)
-			return pstrdup(actions[i]);
+	if (action_keyword(action))
+		return pstrdup(action_keyword(action));
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid %s action \"%s\"", what, action),
@@ -252,7 +252,7 @@ check_shape(const char *model, const char *field, FieldOpt opt, OrmarJson *v)
 				field_error(model, field, "Option \"%s\" must be a string.", name);
 			if (v->scalar[0] == '\0')
 				field_error(model, field, "Option \"%s\" must not be empty.", name);
-			if (field_options[opt].shape == SHAPE_ACTION && !valid_action(v->scalar))
+			if (field_options[opt].shape == SHAPE_ACTION && action_keyword(v->scalar) == NULL)
 				field_error(model, field,
 							"Option \"%s\" must be CASCADE, RESTRICT, SET NULL, SET DEFAULT or NO ACTION, not \"%s\".",
 							name, v->scalar);
@@ -287,18 +287,21 @@ typedef struct FieldOpts
 	OrmarJson  *v[NUM_FIELD_OPTS];
 } FieldOpts;
 
+/* Option OPT of a field as a boolean (DFLT when not given). */
 static bool
 opt_bool(FieldOpts *o, FieldOpt opt, bool dflt)
 {
 	return o->v[opt] ? o->v[opt]->kind == JSON_TOKEN_TRUE : dflt;
 }
 
+/* Option OPT of a field as text (NULL when not given). */
 static char *
 opt_string(FieldOpts *o, FieldOpt opt)
 {
 	return o->v[opt] ? o->v[opt]->scalar : NULL;
 }
 
+/* Option OPT of a field as a count (-1 when not given). */
 static int
 opt_count(FieldOpts *o, FieldOpt opt)
 {
@@ -360,7 +363,7 @@ check_server_default(const char *field, const char *expr)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("server_default of field \"%s\" is not a single SQL expression", field),
-				 errdetail("Value: %s", expr)));
+				 errdetail("The value given is \"%s\".", expr)));
 }
 
 /*

@@ -48,6 +48,7 @@ tree_add(JsonTreeState *st, OrmarJson *item)
 	}
 }
 
+/* A new object or array: added to its parent, and open until its end. */
 static void
 tree_container_start(JsonTreeState *st, JsonTokenType kind)
 {
@@ -70,6 +71,10 @@ tree_container_end(void *state)
 	st->open = list_delete_first(st->open);
 }
 
+/*
+ * JSON parser semantic actions: containers and scalars become OrmarJson
+ * nodes, object keys kept in order.
+ */
 static void
 tree_object_start(void *state)
 {

@@ -28,7 +28,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
+
 #include "utils/resowner.h"
 
 #include "keys.h"
@@ -43,6 +43,10 @@ ormar_require_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
 				 errmsg("argument \"%s\" must not be null", argname)));
 }
 
+/*
+ * Is TYPID one of the integer types, between which keys convert without
+ * loss checks of their own?
+ */
 static bool
 is_int_type(Oid typid)
 {
@@ -122,7 +126,7 @@ key_mismatch(const char *argname, Oid from, OrmarModel *model, const char *detai
 					argname, model->name) :
 			 errmsg("%s of type %s does not match the primary key of model \"%s\"",
 					argname, format_type_be(from), model->name),
-			 detail ? errdetail("%s", detail) : 0,
+			 detail ? errdetail_internal("%s", detail) : 0,
 			 errhint("The key of model \"%s\" is column \"%s\" of type %s.",
 					 model->name, model->pk_name,
 					 format_type_with_typemod(model->pk_type, model->pk_typmod))));

@@ -214,6 +214,7 @@ define_model_impl(FunctionCallInfo fcinfo)
 	PG_RETURN_OID(spec->relid);
 }
 
+/* The SQL-callable model functions, run by ormar_run_ddl_api. */
 Datum
 ormar_define_model(PG_FUNCTION_ARGS)
 {

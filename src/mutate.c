@@ -18,7 +18,7 @@
 #include "nodes/value.h"
 #include "utils/lsyscache.h"
 
-#include "ddl.h"
+
 #include "keys.h"
 #include "proxy.h"
 #include "spi_util.h"
@@ -316,6 +316,10 @@ clear_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 	return Int64GetDatum((int64) SPI_processed);
 }
 
+/*
+ * ormar.create_related: insert a row of the other side from DATA and link
+ * it to row $1 in the same statement; the new row as jsonb.
+ */
 static Datum
 create_related_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 {
@@ -399,6 +403,10 @@ create_related_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 	return SPI_datumTransfer(result, false, -1);
 }
 
+/*
+ * ormar.update_through: change extra columns of the link row between $1
+ * and $2; false when they are not linked.
+ */
 static Datum
 update_through_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 {
@@ -481,6 +489,10 @@ run_mutation(FunctionCallInfo fcinfo, MutateFn fn)
 	return result;
 }
 
+/*
+ * The SQL-callable write-side proxies (DESIGN §5): each one run_mutation
+ * of its _impl.
+ */
 Datum
 ormar_add(PG_FUNCTION_ARGS)
 {

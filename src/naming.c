@@ -13,7 +13,7 @@
 #include "postgres.h"
 
 #include "common/md5.h"
-#include "lib/stringinfo.h"
+
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "access/htup_details.h"
@@ -27,6 +27,11 @@
 
 #define HASH_SUFFIX_LEN 9		/* "_" + 8 hex digits */
 
+/*
+ * NAME as an identifier: unchanged up to 63 bytes, else cut at a character
+ * boundary and ended with "_" and 8 hex digits of its md5, so long names
+ * stay distinct and deterministic.
+ */
 char *
 ormar_shorten(const char *name)
 {
@@ -70,6 +75,10 @@ ormar_hashed_name(const char *name, int attempt)
 	return psprintf("%.*s_%.8s", keep, name, hexsum);
 }
 
+/*
+ * Generated foreign-key constraint: fk_<table>_<target>_<target
+ * key>_<relation>.
+ */
 char *
 ormar_fk_constraint_name(const char *table, const char *target,
 						 const char *target_pk, const char *name)
@@ -77,6 +86,7 @@ ormar_fk_constraint_name(const char *table, const char *target,
 	return ormar_shorten(psprintf("fk_%s_%s_%s_%s", table, target, target_pk, name));
 }
 
+/* Generated index on COLUMN of TABLE: <table>_<column>_idx. */
 char *
 ormar_index_name(const char *table, const char *column)
 {
@@ -96,6 +106,7 @@ ormar_through_table_name(const char *table, const char *name)
 	return ormar_shorten(psprintf("%ss_%s", table, name));
 }
 
+/* Lookup view of RELATION seen from TABLE: <table>__<relation>. */
 char *
 ormar_view_name(const char *table, const char *relation)
 {
@@ -125,6 +136,7 @@ ormar_through_column_name(const char *model, bool self_ref, bool reverse)
 	return ormar_shorten(psprintf("%s_%s", reverse ? "to" : "from", model));
 }
 
+/* Table RELID as schema-qualified, quoted SQL (XX000 if it is gone). */
 char *
 ormar_qualified_rel(Oid relid)
 {

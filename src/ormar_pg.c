@@ -13,7 +13,7 @@
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/lsyscache.h"
-#include "utils/memutils.h"
+
 #include "utils/resowner.h"
 #include "utils/syscache.h"
 
@@ -29,6 +29,7 @@ int			ormar_ddl_depth = 0;
 
 void		_PG_init(void);
 
+/* Module load: the caches and their invalidation callbacks (cache.c). */
 void
 _PG_init(void)
 {
@@ -83,6 +84,11 @@ run_api(OrmarApiFn fn, FunctionCallInfo fcinfo, bool lock_catalog)
 	return result;
 }
 
+/*
+ * Run API function FN that declares or drops: in SPI, the event triggers
+ * standing aside, the catalog locked against concurrent declarations (see
+ * run_api).
+ */
 Datum
 ormar_run_ddl_api(OrmarApiFn fn, FunctionCallInfo fcinfo)
 {

@@ -40,8 +40,6 @@
 #include "postgres.h"
 #include "fmgr.h"
 
-#include "catalog.h"
-
 /* Nonzero while ormar_pg itself runs DDL: event triggers stand aside. */
 extern int	ormar_ddl_depth;
 

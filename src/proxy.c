@@ -13,10 +13,10 @@
 #include "access/stratnum.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
-#include "utils/tuplestore.h"
+
 
 #include "cache.h"
-#include "ddl.h"
+
 #include "keys.h"
 #include "naming.h"
 #include "options.h"
@@ -203,6 +203,9 @@ related_impl(FunctionCallInfo fcinfo)
 	return (Datum) 0;
 }
 
+/*
+ * ormar.related, run as a read (ormar_run_read: read-only, one snapshot).
+ */
 Datum
 ormar_related(PG_FUNCTION_ARGS)
 {

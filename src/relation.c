@@ -11,7 +11,7 @@
  */
 #include "postgres.h"
 
-#include "access/relation.h"
+
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -19,7 +19,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
-#include "utils/acl.h"
+
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -33,7 +33,7 @@
 #include "naming.h"
 #include "ormar_pg.h"
 #include "relation.h"
-#include "spi_util.h"
+
 #include "tables.h"
 
 static void refresh_table(Oid relid, OrmarRel *skip);
@@ -574,12 +574,19 @@ ormar_drop_relations_of_model(Oid model, bool cascade)
 	}
 }
 
+/*
+ * Text argument ARGNO as a C string, NULL when SQL NULL (an option left to
+ * its default).
+ */
 static char *
 opt_text(FunctionCallInfo fcinfo, int argno)
 {
 	return PG_ARGISNULL(argno) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(argno));
 }
 
+/*
+ * Boolean argument ARGNO, which has a default and may not be NULL (22004).
+ */
 static bool
 opt_bool_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
 {
@@ -587,6 +594,10 @@ opt_bool_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
 	return PG_GETARG_BOOL(argno);
 }
 
+/*
+ * ormar.foreign_key: the arguments into a declaration (the target defaults
+ * to the relation's name in the model's schema).
+ */
 static Datum
 foreign_key_impl(FunctionCallInfo fcinfo)
 {
@@ -621,12 +632,14 @@ foreign_key_impl(FunctionCallInfo fcinfo)
 	PG_RETURN_VOID();
 }
 
+/* The SQL-callable declaration functions, run by ormar_run_ddl_api. */
 Datum
 ormar_foreign_key(PG_FUNCTION_ARGS)
 {
 	return ormar_run_ddl_api(foreign_key_impl, fcinfo);
 }
 
+/* ormar.many_to_many: the arguments into a declaration. */
 static Datum
 many_to_many_impl(FunctionCallInfo fcinfo)
 {
@@ -661,6 +674,11 @@ ormar_many_to_many(PG_FUNCTION_ARGS)
 	return ormar_run_ddl_api(many_to_many_impl, fcinfo);
 }
 
+/*
+ * ormar.drop_relation: drop a relation declared on MODEL (not a reverse
+ * side) with what was generated for it; with drop_data also its column or
+ * through table.
+ */
 static Datum
 drop_relation_impl(FunctionCallInfo fcinfo)
 {
@@ -706,6 +724,11 @@ ormar_drop_relation(PG_FUNCTION_ARGS)
 	return ormar_run_ddl_api(drop_relation_impl, fcinfo);
 }
 
+/*
+ * ormar.update_forward_refs: build the pending relations of MODEL whose
+ * targets exist now, as their declarers; 55000 listing those still
+ * pending.
+ */
 static Datum
 update_forward_refs_impl(FunctionCallInfo fcinfo)
 {

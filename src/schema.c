@@ -35,7 +35,7 @@
 #include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
 
-#include "adopt.h"
+
 #include "catalog.h"
 #include "naming.h"
 #include "ormar_pg.h"

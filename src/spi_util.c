@@ -52,6 +52,9 @@ typedef struct PlanEntry
 static HTAB *plan_cache = NULL;
 static MemoryContext PlanMemory = NULL;
 
+/*
+ * Create the plan cache and its memory context under CacheMemoryContext.
+ */
 static void
 init_plan_cache(void)
 {
@@ -91,6 +94,10 @@ ormar_reset_plans(void)
 	PlanMemory = NULL;
 }
 
+/*
+ * The kept plan of statement SQL, prepared on a miss or when the plancache
+ * says it went invalid (see ormar_exec).
+ */
 static SPIPlanPtr
 cached_plan(const char *sql, int nargs, Oid *argtypes)
 {
@@ -248,6 +255,10 @@ ormar_exec_to_result(const char *sql, int nargs, Oid *argtypes, Datum *values,
  */
 int			ormar_read_depth = 0;
 
+/*
+ * A read call that must look again (a concurrent change it waited for
+ * committed) takes a new snapshot.
+ */
 void
 ormar_read_snapshot_renew(void)
 {
@@ -299,7 +310,7 @@ ormar_ddl(const char *sql)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("generated statement is not a single SQL command"),
-				 errdetail("Statement: %s", sql)));
+				 errdetail_internal("%s", sql)));
 
 	rc = SPI_execute(sql, false, 0);
 	if (rc < 0)
@@ -307,6 +318,9 @@ ormar_ddl(const char *sql)
 			 sql, SPI_result_code_string(rc));
 }
 
+/*
+ * Value of column COL (1-based) of row ROW of SPI_tuptable, *ISNULL set.
+ */
 Datum
 ormar_getdatum(uint64 row, int col, bool *isnull)
 {
@@ -321,6 +335,7 @@ ormar_getstring(uint64 row, int col)
 	return SPI_getvalue(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, col);
 }
 
+/* OID column COL of row ROW of SPI_tuptable (InvalidOid for NULL). */
 Oid
 ormar_getoid(uint64 row, int col)
 {
@@ -330,6 +345,7 @@ ormar_getoid(uint64 row, int col)
 	return isnull ? InvalidOid : DatumGetObjectId(d);
 }
 
+/* Boolean column COL of row ROW of SPI_tuptable (false for NULL). */
 bool
 ormar_getbool(uint64 row, int col)
 {
@@ -365,6 +381,10 @@ ormar_as_catalog_owner(Oid *save_userid, int *save_sec)
 						   SECURITY_RESTRICTED_OPERATION);
 }
 
+/*
+ * Undo ormar_as_catalog_owner: back to the caller's user and security
+ * context.
+ */
 void
 ormar_restore_user(Oid save_userid, int save_sec)
 {
