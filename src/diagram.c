@@ -271,6 +271,49 @@ mermaid_label(StringInfo out, const char *label)
 	appendStringInfoString(out, "\"\n");
 }
 
+/* Entity E as a Mermaid entity block: its columns with their keys. */
+static void
+mermaid_entity_block(StringInfo out, DiagEntity *e)
+{
+	ListCell   *cc;
+
+	appendStringInfoString(out, "    ");
+	mermaid_entity(out, e->label);
+	appendStringInfoString(out, " {\n");
+	foreach(cc, e->columns)
+	{
+		DiagColumn *c = lfirst(cc);
+		bool		renamed;
+		const char *sep = " ";
+
+		appendStringInfoString(out, "        ");
+		mermaid_word(out, c->type);
+		appendStringInfoChar(out, ' ');
+		renamed = mermaid_word(out, c->name);
+		if (c->pk)
+		{
+			appendStringInfo(out, "%sPK", sep);
+			sep = ", ";
+		}
+		if (c->fk)
+		{
+			appendStringInfo(out, "%sFK", sep);
+			sep = ", ";
+		}
+		if (c->uk && !c->pk)
+			appendStringInfo(out, "%sUK", sep);
+		if (renamed)
+		{
+			appendStringInfoString(out, " \"");
+			for (const char *p = c->name; *p; p++)
+				appendStringInfoChar(out, *p == '"' ? '\'' : *p);
+			appendStringInfoChar(out, '"');
+		}
+		appendStringInfoChar(out, '\n');
+	}
+	appendStringInfoString(out, "    }\n");
+}
+
 /* ENTITIES and RELATIONS as a Mermaid erDiagram. */
 static void
 render_mermaid(StringInfo out, List *entities, List *relations)
@@ -279,46 +322,7 @@ render_mermaid(StringInfo out, List *entities, List *relations)
 
 	appendStringInfoString(out, "erDiagram\n");
 	foreach(lc, entities)
-	{
-		DiagEntity *e = lfirst(lc);
-		ListCell   *cc;
-
-		appendStringInfoString(out, "    ");
-		mermaid_entity(out, e->label);
-		appendStringInfoString(out, " {\n");
-		foreach(cc, e->columns)
-		{
-			DiagColumn *c = lfirst(cc);
-			bool		renamed;
-			const char *sep = " ";
-
-			appendStringInfoString(out, "        ");
-			mermaid_word(out, c->type);
-			appendStringInfoChar(out, ' ');
-			renamed = mermaid_word(out, c->name);
-			if (c->pk)
-			{
-				appendStringInfo(out, "%sPK", sep);
-				sep = ", ";
-			}
-			if (c->fk)
-			{
-				appendStringInfo(out, "%sFK", sep);
-				sep = ", ";
-			}
-			if (c->uk && !c->pk)
-				appendStringInfo(out, "%sUK", sep);
-			if (renamed)
-			{
-				appendStringInfoString(out, " \"");
-				for (const char *p = c->name; *p; p++)
-					appendStringInfoChar(out, *p == '"' ? '\'' : *p);
-				appendStringInfoChar(out, '"');
-			}
-			appendStringInfoChar(out, '\n');
-		}
-		appendStringInfoString(out, "    }\n");
-	}
+		mermaid_entity_block(out, lfirst(lc));
 
 	foreach(lc, relations)
 	{
@@ -412,54 +416,50 @@ dot_edge(StringInfo out, const char *tail, const char *head, const char *label,
 					 dashed ? ", style=dashed" : "");
 }
 
+/* Entity E as a dot node: an HTML-like table of its columns and keys. */
+static void
+dot_entity(StringInfo out, DiagEntity *e)
+{
+	ListCell   *cc;
+
+	appendStringInfoString(out, "    ");
+	dot_quoted(out, e->label);
+	appendStringInfo(out, " [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"4\">\n"
+					 "        <tr><td colspan=\"3\" bgcolor=\"%s\"><b>",
+					 e->through ? "#eeeeee" : "#cfe2f3");
+	dot_html(out, e->label);
+	appendStringInfo(out, "</b>%s</td></tr>\n", e->through ? " (through)" : "");
+	foreach(cc, e->columns)
+	{
+		DiagColumn *c = lfirst(cc);
+		StringInfoData keys;
+
+		initStringInfo(&keys);
+		if (c->pk)
+			appendStringInfoString(&keys, "PK");
+		if (c->fk)
+			appendStringInfo(&keys, "%sFK", keys.len ? " " : "");
+		if (c->uk && !c->pk)
+			appendStringInfo(&keys, "%sUK", keys.len ? " " : "");
+		appendStringInfoString(out, "        <tr><td align=\"left\">");
+		dot_html(out, c->name);
+		appendStringInfoString(out, "</td><td align=\"left\">");
+		dot_html(out, c->type);
+		appendStringInfo(out, "</td><td>%s</td></tr>\n", keys.data);
+	}
+	appendStringInfoString(out, "        </table>>];\n");
+}
+
 /*
- * ENTITIES and RELATIONS as a Graphviz digraph (pending relations dashed).
+ * A pending relation's target does not exist: a dashed box stands for it,
+ * one per target however many relations wait for it.
  */
 static void
-render_dot(StringInfo out, List *entities, List *relations)
+dot_pending_targets(StringInfo out, List *relations)
 {
-	ListCell   *lc;
 	List	   *pending_targets = NIL;
+	ListCell   *lc;
 
-	appendStringInfoString(out,
-						   "digraph ormar {\n"
-						   "    graph [rankdir=LR, fontname=\"Helvetica\"];\n"
-						   "    node [shape=plain, fontname=\"Helvetica\", fontsize=11];\n"
-						   "    edge [dir=both, fontname=\"Helvetica\", fontsize=10];\n");
-	foreach(lc, entities)
-	{
-		DiagEntity *e = lfirst(lc);
-		ListCell   *cc;
-
-		appendStringInfoString(out, "    ");
-		dot_quoted(out, e->label);
-		appendStringInfo(out, " [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"4\">\n"
-						 "        <tr><td colspan=\"3\" bgcolor=\"%s\"><b>",
-						 e->through ? "#eeeeee" : "#cfe2f3");
-		dot_html(out, e->label);
-		appendStringInfo(out, "</b>%s</td></tr>\n", e->through ? " (through)" : "");
-		foreach(cc, e->columns)
-		{
-			DiagColumn *c = lfirst(cc);
-			StringInfoData keys;
-
-			initStringInfo(&keys);
-			if (c->pk)
-				appendStringInfoString(&keys, "PK");
-			if (c->fk)
-				appendStringInfo(&keys, "%sFK", keys.len ? " " : "");
-			if (c->uk && !c->pk)
-				appendStringInfo(&keys, "%sUK", keys.len ? " " : "");
-			appendStringInfoString(out, "        <tr><td align=\"left\">");
-			dot_html(out, c->name);
-			appendStringInfoString(out, "</td><td align=\"left\">");
-			dot_html(out, c->type);
-			appendStringInfo(out, "</td><td>%s</td></tr>\n", keys.data);
-		}
-		appendStringInfoString(out, "        </table>>];\n");
-	}
-
-	/* a pending relation's target does not exist: a dashed box stands for it */
 	foreach(lc, relations)
 	{
 		DiagRelation *r = lfirst(lc);
@@ -480,6 +480,25 @@ render_dot(StringInfo out, List *entities, List *relations)
 		dot_quoted(out, psprintf("%s (not defined yet)", r->target));
 		appendStringInfoString(out, "];\n");
 	}
+}
+
+/*
+ * ENTITIES and RELATIONS as a Graphviz digraph (pending relations dashed).
+ */
+static void
+render_dot(StringInfo out, List *entities, List *relations)
+{
+	ListCell   *lc;
+
+	appendStringInfoString(out,
+						   "digraph ormar {\n"
+						   "    graph [rankdir=LR, fontname=\"Helvetica\"];\n"
+						   "    node [shape=plain, fontname=\"Helvetica\", fontsize=11];\n"
+						   "    edge [dir=both, fontname=\"Helvetica\", fontsize=10];\n");
+	foreach(lc, entities)
+		dot_entity(out, lfirst(lc));
+
+	dot_pending_targets(out, relations);
 
 	foreach(lc, relations)
 	{

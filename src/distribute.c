@@ -220,6 +220,44 @@ typedef struct DistributePlan
 } DistributePlan;
 
 /*
+ * The distribution column of a distributed table: it exists, every unique
+ * index includes it, and the table to co-locate with (if given) is
+ * distributed, whose colocation group the model joins.
+ */
+static void
+check_distribution_column(DistributePlan *p)
+{
+	AttrNumber	attnum = get_attnum(p->relid, p->column);
+	char	   *idx;
+
+	if (attnum == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of model \"%s\" does not exist", p->column, p->m.name)));
+	idx = unique_index_without(p->relid, p->column);
+	if (idx)
+		ORMAR_CITUS_REFUSE(errmsg("model \"%s\" cannot be distributed by column \"%s\"",
+								  p->m.name, p->column),
+						   errdetail("Every primary key or unique constraint of a distributed table must include the distribution column, and index \"%s\" does not.",
+									 idx),
+						   errhint("Distribute \"%s\" by its key \"%s\", or make it a reference table.",
+								   p->m.name, p->m.pk_name));
+	if (OidIsValid(p->colocate))
+	{
+		CitusTable	cc;
+
+		ormar_citus_kind_of(p->colocate, &cc);
+		if (cc.kind != CITUS_HASH)
+			ORMAR_CITUS_REFUSE(errmsg("cannot co-locate \"%s\" with \"%s\"", p->m.name,
+									  get_rel_name(p->colocate)),
+							   errdetail("Citus co-locates only distributed tables, and \"%s\" is %s.",
+										 get_rel_name(p->colocate), ormar_citus_kind_text(cc.kind)),
+							   errhint("Distribute \"%s\" first.", get_rel_name(p->colocate)));
+		p->want.colocation = cc.colocation;
+	}
+}
+
+/*
  * The model's own checks: Citus is there, the model is no through table,
  * is not a Citus table already (false: it is already what was asked, a
  * NOTICE said so), and the distribution column and colocate_with are usable.
@@ -271,37 +309,7 @@ check_model(DistributePlan *p)
 	}
 
 	if (p->column)
-	{
-		AttrNumber	attnum = get_attnum(p->relid, p->column);
-		char	   *idx;
-
-		if (attnum == InvalidAttrNumber)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("column \"%s\" of model \"%s\" does not exist", p->column, p->m.name)));
-		idx = unique_index_without(p->relid, p->column);
-		if (idx)
-			ORMAR_CITUS_REFUSE(errmsg("model \"%s\" cannot be distributed by column \"%s\"",
-									  p->m.name, p->column),
-							   errdetail("Every primary key or unique constraint of a distributed table must include the distribution column, and index \"%s\" does not.",
-										 idx),
-							   errhint("Distribute \"%s\" by its key \"%s\", or make it a reference table.",
-									   p->m.name, p->m.pk_name));
-		if (OidIsValid(p->colocate))
-		{
-			CitusTable	cc;
-
-			ormar_citus_kind_of(p->colocate, &cc);
-			if (cc.kind != CITUS_HASH)
-				ORMAR_CITUS_REFUSE(errmsg("cannot co-locate \"%s\" with \"%s\"", p->m.name,
-										  get_rel_name(p->colocate)),
-								   errdetail("Citus co-locates only distributed tables, and \"%s\" is %s.",
-											 get_rel_name(p->colocate), ormar_citus_kind_text(cc.kind)),
-								   errhint("Distribute \"%s\" first.", get_rel_name(p->colocate)));
-			p->want.colocation = cc.colocation;
-		}
-	}
-
+		check_distribution_column(p);
 	return true;
 }
 

@@ -15,7 +15,6 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
-#include "nodes/value.h"
 #include "utils/lsyscache.h"
 
 
@@ -56,16 +55,16 @@ require_row(ProxyCall *call, ProxyOp op, Datum key)
 }
 
 /*
- * Column list of the keys of object DATA that are columns of table RELID
- * (other than SKIP): "a, b" and "r.a, r.b".  Unknown keys are refused.
+ * The keys of object DATA, each a column of table RELID (22023 for a key
+ * that is not, naming DATA as WHAT), in the order of the object.
  */
-static void
-data_columns(Jsonb *data, Oid relid, const char *what, const char *skip,
-			 StringInfo cols, StringInfo vals)
+static List *
+data_keys(Jsonb *data, Oid relid, const char *what)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
 	JsonbIteratorToken tok;
+	List	   *keys = NIL;
 
 	if (!JB_ROOT_IS_OBJECT(data) || JB_ROOT_IS_SCALAR(data))
 		ereport(ERROR,
@@ -84,10 +83,30 @@ data_columns(Jsonb *data, Oid relid, const char *what, const char *skip,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s has key \"%s\", which is not a column of \"%s\"",
 							what, key, get_rel_name(relid))));
-		if (skip && strcmp(key, skip) == 0)
+		keys = lappend(keys, key);
+	}
+	return keys;
+}
+
+/*
+ * The column lists of the keys of object DATA (see data_keys) other than
+ * SKIP, for an INSERT from jsonb_populate_record(..) r: "a, b" into COLS
+ * and "r.a, r.b" into VALS.
+ */
+static void
+data_columns(Jsonb *data, Oid relid, const char *what, const char *skip,
+			 StringInfo cols, StringInfo vals)
+{
+	ListCell   *lc;
+
+	foreach(lc, data_keys(data, relid, what))
+	{
+		const char *col = quote_identifier(lfirst(lc));
+
+		if (skip && strcmp(lfirst(lc), skip) == 0)
 			continue;
-		appendStringInfo(cols, "%s%s", cols->len ? ", " : "", quote_identifier(key));
-		appendStringInfo(vals, "%sr.%s", vals->len ? ", " : "", quote_identifier(key));
+		appendStringInfo(cols, "%s%s", cols->len ? ", " : "", col);
+		appendStringInfo(vals, "%sr.%s", vals->len ? ", " : "", col);
 	}
 }
 
@@ -317,8 +336,58 @@ clear_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 }
 
 /*
+ * The INSERT of create_related's new row of the other side from DATA ($2),
+ * returning it; for a reverse foreign key it also takes our key ($1).
+ */
+static char *
+insert_other_sql(ProxyCall *call, Jsonb *data)
+{
+	OrmarEnd   *end = &call->end;
+	bool		child = end->rel->kind == ORMAR_FOREIGN_KEY && !end->key_on_self;
+	StringInfoData cols,
+				vals;
+
+	initStringInfo(&cols);
+	initStringInfo(&vals);
+	data_columns(data, call->other.relid, "data", child ? end->fk_column : NULL, &cols, &vals);
+	if (child)
+	{
+		appendStringInfo(&cols, "%s%s", cols.len ? ", " : "", call->fk);
+		appendStringInfo(&vals, "%s$1", vals.len ? ", " : "");
+	}
+	if (cols.len == 0)
+		return psprintf("INSERT INTO %s AS o DEFAULT VALUES RETURNING o.*",
+						call->other.qualified);
+	return psprintf("INSERT INTO %s AS o (%s) SELECT %s"
+					" FROM pg_catalog.jsonb_populate_record(NULL::%s, $2) r RETURNING o.*",
+					call->other.qualified, cols.data, vals.data, call->other.qualified);
+}
+
+/*
+ * The link of the new row n to row $1 of many-to-many CALL, with the extra
+ * columns of THROUGH ($3, NULL when not given).
+ */
+static char *
+insert_link_sql(ProxyCall *call, Jsonb *through)
+{
+	StringInfoData tcols,
+				tvals;
+
+	initStringInfo(&tcols);
+	initStringInfo(&tvals);
+	if (through)
+		data_columns(through, call->end.rel->through, "through", NULL, &tcols, &tvals);
+	return psprintf("INSERT INTO %s (%s, %s%s%s)"
+					" SELECT $1, n.%s%s%s FROM n, pg_catalog.jsonb_populate_record(NULL::%s, $3) r",
+					call->through, call->th_self, call->th_other,
+					tcols.len ? ", " : "", tcols.data,
+					call->other_pk, tvals.len ? ", " : "", tvals.data, call->through);
+}
+
+/*
  * ormar.create_related: insert a row of the other side from DATA and link
- * it to row $1 in the same statement; the new row as jsonb.
+ * it to row $1 in the same statement (a link row, our foreign key set to
+ * it, or its foreign key set to us); the new row as jsonb.
  */
 static Datum
 create_related_impl(FunctionCallInfo fcinfo, ProxyCall *call)
@@ -326,101 +395,58 @@ create_related_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 	OrmarEnd   *end = &call->end;
 	Jsonb	   *data;
 	Jsonb	   *through;
-	StringInfoData cols,
-				vals,
-				insert;
+	char	   *insert;
 	Datum		values[3];
-	Oid			argtypes[3];
+	Oid			argtypes[3] = {call->self.pk_type, JSONBOID, JSONBOID};
 	int			nargs = 2;
 	char	   *sql;
 	bool		isnull;
-	Datum		result;
 
 	ormar_require_arg(fcinfo, 3, "data");
 	data = PG_GETARG_JSONB_P(3);
-	through = through_arg(fcinfo, 4, call);
-
-	initStringInfo(&cols);
-	initStringInfo(&vals);
-	data_columns(data, call->other.relid, "data",
-				 (end->rel->kind == ORMAR_FOREIGN_KEY && !end->key_on_self) ? end->fk_column : NULL,
-				 &cols, &vals);
-
 	values[0] = call->pk;
 	values[1] = JsonbPGetDatum(data);
-	argtypes[0] = call->self.pk_type;
-	argtypes[1] = JSONBOID;
-
-	/* the INSERT of the new row of other, returning it as n */
-	initStringInfo(&insert);
-	if (end->rel->kind == ORMAR_FOREIGN_KEY && !end->key_on_self)
-	{
-		appendStringInfo(&cols, "%s%s", cols.len ? ", " : "", call->fk);
-		appendStringInfo(&vals, "%s$1", vals.len ? ", " : "");
-	}
-	if (cols.len == 0)
-		appendStringInfo(&insert, "INSERT INTO %s AS o DEFAULT VALUES RETURNING o.*",
-						 call->other.qualified);
-	else
-		appendStringInfo(&insert, "INSERT INTO %s AS o (%s) SELECT %s"
-						 " FROM pg_catalog.jsonb_populate_record(NULL::%s, $2) r RETURNING o.*",
-						 call->other.qualified, cols.data, vals.data, call->other.qualified);
+	through = through_arg(fcinfo, 4, call);
+	insert = insert_other_sql(call, data);
 
 	if (end->rel->kind == ORMAR_MANY_TO_MANY)
 	{
-		StringInfoData tcols,
-					tvals;
-
-		initStringInfo(&tcols);
-		initStringInfo(&tvals);
-		if (through)
-			data_columns(through, end->rel->through, "through", NULL, &tcols, &tvals);
 		values[2] = through ? JsonbPGetDatum(through) : (Datum) 0;
-		argtypes[2] = JSONBOID;
 		nargs = 3;
-		sql = psprintf("WITH n AS (%s), l AS (INSERT INTO %s (%s, %s%s%s)"
-					   " SELECT $1, n.%s%s%s FROM n, pg_catalog.jsonb_populate_record(NULL::%s, $3) r)"
-					   " SELECT pg_catalog.to_jsonb(n.*) FROM n",
-					   insert.data, call->through, call->th_self, call->th_other,
-					   tcols.len ? ", " : "", tcols.data,
-					   call->other_pk, tvals.len ? ", " : "", tvals.data, call->through);
+		sql = psprintf("WITH n AS (%s), l AS (%s) SELECT pg_catalog.to_jsonb(n.*) FROM n",
+					   insert, insert_link_sql(call, through));
 	}
 	else if (end->key_on_self)
 	{
 		require_row(call, PROXY_REQUIRE_SELF, call->pk);
 		sql = psprintf("WITH n AS (%s), u AS (UPDATE %s s SET %s = n.%s FROM n WHERE s.%s %s $1)"
 					   " SELECT pg_catalog.to_jsonb(n.*) FROM n",
-					   insert.data, call->self.qualified, call->fk, call->other_pk,
+					   insert, call->self.qualified, call->fk, call->other_pk,
 					   call->self_pk, call->eq_self);
 	}
 	else
-		sql = psprintf("WITH n AS (%s) SELECT pg_catalog.to_jsonb(n.*) FROM n", insert.data);
+		sql = psprintf("WITH n AS (%s) SELECT pg_catalog.to_jsonb(n.*) FROM n", insert);
 
 	ormar_exec(sql, nargs, argtypes, values, nargs == 3 && !through ? "  n" : NULL, false, 0);
 	if (SPI_processed != 1)
 		elog(ERROR, "create_related inserted " UINT64_FORMAT " rows", SPI_processed);
-	result = ormar_getdatum(0, 1, &isnull);
-	return SPI_datumTransfer(result, false, -1);
+	return SPI_datumTransfer(ormar_getdatum(0, 1, &isnull), false, -1);
 }
 
 /*
  * ormar.update_through: change extra columns of the link row between $1
- * and $2; false when they are not linked.
+ * and $2 from DATA; false when the two are not linked.  Only the extra
+ * columns can change, never the link columns or the table's own key.
  */
 static Datum
 update_through_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 {
 	OrmarEnd   *end = &call->end;
 	Datum		values[3];
-	Oid			argtypes[3];
+	Oid			argtypes[3] = {call->self.pk_type, call->other.pk_type, JSONBOID};
 	Jsonb	   *data;
-	StringInfoData cols,
-				vals,
-				set;
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken tok;
-	List	   *extras = NIL;
+	StringInfoData set;
+	List	   *extras;
 	ListCell   *lc;
 
 	ormar_require_arg(fcinfo, 3, "target_pk");
@@ -434,25 +460,18 @@ update_through_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 	values[1] = ormar_other_key(fcinfo, call, 3);
 	data = PG_GETARG_JSONB_P(4);
 	values[2] = JsonbPGetDatum(data);
-	argtypes[0] = call->self.pk_type;
-	argtypes[1] = call->other.pk_type;
-	argtypes[2] = JSONBOID;
 
-	initStringInfo(&cols);
-	initStringInfo(&vals);
-	data_columns(data, end->rel->through, "data", NULL, &cols, &vals);
 	initStringInfo(&set);
-	foreach(lc, ormar_through_extra_columns(end->rel))
-		extras = lappend(extras, makeString(lfirst(lc)));
-	it = JsonbIteratorInit(&data->root);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	extras = ormar_through_extra_columns(end->rel);
+	foreach(lc, data_keys(data, end->rel->through, "data"))
 	{
-		char	   *key;
+		char	   *key = lfirst(lc);
+		ListCell   *x;
+		bool		extra = false;
 
-		if (tok != WJB_KEY)
-			continue;
-		key = pnstrdup(v.val.string.val, v.val.string.len);
-		if (!list_member(extras, makeString(key)))
+		foreach(x, extras)
+			extra = extra || strcmp(lfirst(x), key) == 0;
+		if (!extra)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("update_through cannot change column \"%s\"", key),
