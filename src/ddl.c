@@ -87,10 +87,10 @@ ormar_ddl_add_fk(Oid relid, const char *name, const char *column, OrmarModel *re
 }
 
 /*
- * Foreign key objects on the model: the column (added, or adopted when the
- * model already has it with the target key's type), the constraint and the
- * index on the referencing column.  An existing constraint or index that
- * fits is adopted instead of generated (see adopt.c).
+ * Foreign key objects on the model: the column (added, or made NOT NULL
+ * when the model already has it), and the constraint and the index on the
+ * referencing column unless REL adopted existing ones (ormar_adopt_fk
+ * decided, with their names, before).
  */
 void
 ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
@@ -106,7 +106,6 @@ ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	else if (!rel->nullable && !ormar_attnotnull(m->relid, attnum))
 		ormar_ddl(psprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL",
 						   m->qualified, quoted_ident(rel->column_name)));
-	ormar_adopt_fk(rel, m, t);
 	if (!(rel->adopted & ORMAR_ADOPTED_CONSTRAINT))
 		ormar_ddl_add_fk(m->relid, rel->constraint_name, rel->column_name, t,
 						 ormar_ddl_fk_actions(rel));

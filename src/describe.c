@@ -351,13 +351,7 @@ describe_impl(FunctionCallInfo fcinfo)
 Datum
 ormar_describe_json(PG_FUNCTION_ARGS)
 {
-	Datum		result;
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	result = describe_impl(fcinfo);
-	SPI_finish();
-	PG_RETURN_DATUM(result);
+	return ormar_run_read(describe_impl, fcinfo);
 }
 
 /*

@@ -529,8 +529,8 @@ render_dot(StringInfo out, List *entities, List *relations)
  * RETURNS text: the picture of the relation model, for documentation and for
  * reviewing a schema taken over with register_schema.
  */
-Datum
-ormar_diagram(PG_FUNCTION_ARGS)
+static Datum
+diagram_impl(FunctionCallInfo fcinfo)
 {
 	char	   *format;
 	Name		schema = PG_ARGISNULL(1) ? NULL : PG_GETARG_NAME(1);
@@ -538,7 +538,6 @@ ormar_diagram(PG_FUNCTION_ARGS)
 	List	   *entities = NIL;
 	List	   *relations = NIL;
 	StringInfoData out;
-	MemoryContext caller = CurrentMemoryContext;
 	text	   *result;
 
 	if (PG_ARGISNULL(0))
@@ -561,17 +560,20 @@ ormar_diagram(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_SCHEMA),
 				 errmsg("schema \"%s\" does not exist", NameStr(*schema))));
 
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
 	load_diagram(schema, &entities, &relations);
 	initStringInfo(&out);
 	if (dot)
 		render_dot(&out, entities, relations);
 	else
 		render_mermaid(&out, entities, relations);
-	MemoryContextSwitchTo(caller);
 	result = cstring_to_text(out.data);
-	SPI_finish();
+	/* into the caller's memory, which outlives the SPI connection */
+	return SPI_datumTransfer(PointerGetDatum(result), false, -1);
+}
 
-	PG_RETURN_TEXT_P(result);
+/* ormar.diagram, run as a read (ormar_run_read: read-only, one snapshot). */
+Datum
+ormar_diagram(PG_FUNCTION_ARGS)
+{
+	return ormar_run_read(diagram_impl, fcinfo);
 }

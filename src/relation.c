@@ -26,6 +26,7 @@
 #include "utils/syscache.h"
 
 #include "cache.h"
+#include "adopt.h"
 #include "citus.h"
 #include "ddl.h"
 #include "fields.h"
@@ -241,6 +242,7 @@ build_relation(OrmarRel *rel)
 		bool		added = get_attnum(rel->model, rel->column_name) == InvalidAttrNumber;
 
 		check_fk_column(rel, &m, &t);
+		ormar_adopt_fk(rel, &m, &t);	/* names, and what exists already */
 		ormar_ddl_fk_objects(rel, &m, &t);
 		if (added)
 			refresh_table(rel->model, rel);
@@ -412,7 +414,7 @@ build_pending(OrmarRel *rel, Oid target)
 	rel->target = InvalidOid;
 	ereport(WARNING,
 			(errmsg("relation \"%s.%s\" stays pending", get_rel_name(rel->model), rel->name),
-			 errdetail("Building it as role \"%s\", which declared it, failed: %s",
+			 errdetail("Building it as role \"%s\", which declared it, failed: %s.",
 					   GetUserNameFromId(rel->declared_by, true) ?
 					   GetUserNameFromId(rel->declared_by, true) : "(dropped)", reason),
 			 errhint("The declaring role can build it with ormar.update_forward_refs() once it may.")));

@@ -244,8 +244,8 @@ ormar_exec_to_result(const char *sql, int nargs, Oid *argtypes, Datum *values,
 }
 
 /*
- * Snapshot of a read-only API call (related, fetch, fetch_many, traverse).
- * Such a call reads the catalog and the data with one snapshot, taken when
+ * Snapshot of a read-only API call (related, fetch, fetch_many, traverse,
+ * describe, diagram).  Such a call reads the catalog and the data with one snapshot, taken when
  * the call starts and taken again (ormar_read_snapshot_renew) when it had
  * to wait for a concurrent declaration, so that it sees the relation as it
  * was or as it is.  While ormar_read_depth > 0, ormar_exec runs every
