@@ -208,6 +208,32 @@ check_fk_column(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 }
 
 /*
+ * 42501 when the new column COLUMN of table TABLE would take its type,
+ * TYPID (the key type of model MODEL_NAME), from a role that does not have
+ * the privileges of the role building the relation: filling the column would
+ * run that role's code (a domain's CHECK or default) with the builder's
+ * privileges.  This matters most for a pending relation, built when another
+ * role defines its target, but holds for every build; a column that exists
+ * already is the owner's own choice and is adopted as it is.
+ */
+static void
+check_new_column_type(Oid typid, const char *model_name, const char *table,
+					  const char *column)
+{
+	Oid			owner = ormar_untrusted_type_owner(typid);
+
+	if (OidIsValid(owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("the key of model \"%s\" is of type %s, which depends on a type of role \"%s\"",
+						model_name, format_type_be(typid), GetUserNameFromId(owner, false)),
+				 errdetail("Column \"%s\" of table \"%s\" would run code that role \"%s\" controls with the privileges of role \"%s\".",
+						   column, table, GetUserNameFromId(owner, false),
+						   GetUserNameFromId(GetUserId(), false)),
+				 errhint("To accept the type, add the column with it yourself; the relation then adopts the column.")));
+}
+
+/*
  * Build a relation whose target exists: check the reverse name, create the
  * foreign key or the through table, the accessors and views, and record it.
  */
@@ -242,6 +268,8 @@ build_relation(OrmarRel *rel)
 		bool		added = get_attnum(rel->model, rel->column_name) == InvalidAttrNumber;
 
 		check_fk_column(rel, &m, &t);
+		if (added)
+			check_new_column_type(t.pk_type, t.name, m.name, rel->column_name);
 		ormar_adopt_fk(rel, &m, &t);	/* names, and what exists already */
 		ormar_ddl_fk_objects(rel, &m, &t);
 		if (added)
@@ -265,6 +293,14 @@ build_relation(OrmarRel *rel)
 
 			if (OidIsValid(through))
 				check_existing_through(rel, through);
+			if (!OidIsValid(through) ||
+				get_attnum(through, rel->through_column) == InvalidAttrNumber)
+				check_new_column_type(m.pk_type, m.name, rel->through_name,
+									  rel->through_column);
+			if (!OidIsValid(through) ||
+				get_attnum(through, rel->through_reverse_column) == InvalidAttrNumber)
+				check_new_column_type(t.pk_type, t.name, rel->through_name,
+									  rel->through_reverse_column);
 		}
 		ormar_ddl_through(rel, &m, &t);
 	}

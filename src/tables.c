@@ -3,9 +3,10 @@
  *	  Facts of existing tables, read from PostgreSQL's own catalogs: NOT
  *	  NULL, the primary key, the single-column foreign keys of a column, the
  *	  key or unique constraint of a column pair, the index that serves a
- *	  column.  Declaring, adopting, distributing, taking over and dropping
- *	  relations all ask these questions of the tables they work on, so each
- *	  is answered once, here.  Nothing here reads the ormar catalog.
+ *	  column, and which role controls the code a column's type runs.
+ *	  Declaring, adopting, distributing, taking over and dropping relations
+ *	  all ask these questions of the tables they work on, so each is
+ *	  answered once, here.  Nothing here reads the ormar catalog.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -15,9 +16,13 @@
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_constraint.h"
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "spi_util.h"
 #include "tables.h"
@@ -190,4 +195,47 @@ ormar_find_fk_index(Oid relid, AttrNumber attnum, bool unique_only)
 			   " ORDER BY i.indnatts, ci.relname COLLATE \"C\" LIMIT 1",
 			   3, argtypes, values, NULL, true, 1);
 	return SPI_processed > 0 ? ormar_getstring(0, 1) : NULL;
+}
+
+/*
+ * A role that owns type TYPID, or a type it is built from (a domain's base
+ * type, an array's element type, a range's subtype, a composite type's
+ * attribute types), and does not have the privileges of the current role;
+ * InvalidOid when there is none.  Such a role controls code that runs when a
+ * column of the type is filled (a domain's CHECK constraints and default)
+ * and would run it with the current role's privileges, which it lacks.
+ * Built-in types belong to the bootstrap superuser, who has every role's
+ * privileges.
+ */
+Oid
+ormar_untrusted_type_owner(Oid typid)
+{
+	HeapTuple	tup;
+	Form_pg_type typ;
+	Oid			result = InvalidOid;
+
+	check_stack_depth();
+	tup = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "cache lookup failed for type %u", typid);
+	typ = (Form_pg_type) GETSTRUCT(tup);
+	if (!has_privs_of_role(typ->typowner, GetUserId()))
+		result = typ->typowner;
+	else if (typ->typtype == TYPTYPE_DOMAIN)
+		result = ormar_untrusted_type_owner(typ->typbasetype);
+	else if (IsTrueArrayType(typ))
+		result = ormar_untrusted_type_owner(typ->typelem);
+	else if (typ->typtype == TYPTYPE_RANGE)
+		result = ormar_untrusted_type_owner(get_range_subtype(typid));
+	else if (typ->typtype == TYPTYPE_COMPOSITE)
+	{
+		TupleDesc	desc = lookup_rowtype_tupdesc(typid, -1);
+
+		for (int i = 0; i < desc->natts && !OidIsValid(result); i++)
+			if (!TupleDescAttr(desc, i)->attisdropped)
+				result = ormar_untrusted_type_owner(TupleDescAttr(desc, i)->atttypid);
+		ReleaseTupleDesc(desc);
+	}
+	ReleaseSysCache(tup);
+	return result;
 }

@@ -19,5 +19,6 @@ extern char *ormar_pair_key(Oid relid, AttrNumber a, AttrNumber b,
 							AttrNumber *key1, AttrNumber *key2);
 extern bool ormar_pair_is_unique(Oid relid, AttrNumber a, AttrNumber b);
 extern char *ormar_find_fk_index(Oid relid, AttrNumber attnum, bool unique_only);
+extern Oid	ormar_untrusted_type_owner(Oid typid);
 
 #endif
