@@ -16,6 +16,7 @@ OBJS = \
 	src/relation.o \
 	src/keys.o \
 	src/proxy.o \
+	src/rowjson.o \
 	src/mutate.o \
 	src/events.o \
 	src/eager.o \

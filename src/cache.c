@@ -39,6 +39,8 @@ typedef struct CallEntry
 	CallKey		key;
 	ProxyCall	call;			/* strings live in CacheCxt */
 	SPIPlanPtr	plans[ORMAR_CALL_PLANS];	/* kept plans, by ProxyOp */
+	void	   *aux[ORMAR_CALL_PLANS];	/* what a plan's caller built with it */
+	MemoryContext auxcxt[ORMAR_CALL_PLANS]; /* where aux lives */
 } CallEntry;
 
 static MemoryContext CacheCxt = NULL;
@@ -63,6 +65,7 @@ typedef struct SqlEntry
 
 static HTAB *sqls = NULL;
 static List *orphan_plans = NIL;	/* kept plans whose entry went stale */
+static List *orphan_cxts = NIL; /* and the contexts of their aux */
 static Oid	catalog_relid = InvalidOid;
 
 /* ormar_catalog_writes as of the last time the cache was checked */
@@ -133,11 +136,18 @@ ensure_cache(void)
 		hash_seq_init(&status, calls);
 		while ((entry = hash_seq_search(&status)) != NULL)
 			for (int i = 0; i < ORMAR_CALL_PLANS; i++)
+			{
 				if (entry->plans[i])
 					SPI_freeplan(entry->plans[i]);
+				if (entry->auxcxt[i])
+					MemoryContextDelete(entry->auxcxt[i]);
+			}
 		foreach(lc, orphan_plans)
 			SPI_freeplan(lfirst(lc));
+		foreach(lc, orphan_cxts)
+			MemoryContextDelete(lfirst(lc));
 		orphan_plans = NIL;
+		orphan_cxts = NIL;
 	}
 	if (CacheCxt == NULL)
 		CacheCxt = AllocSetContextCreate(CacheMemoryContext, "ormar_pg metadata",
@@ -267,6 +277,8 @@ ormar_cache_put_call(Oid model, const char *relation, const ProxyCall *call, uin
 	entry = hash_search(calls, &key, HASH_ENTER, NULL);
 	copy_call(&entry->call, call, CacheCxt);
 	memset(entry->plans, 0, sizeof(entry->plans));
+	memset(entry->aux, 0, sizeof(entry->aux));
+	memset(entry->auxcxt, 0, sizeof(entry->auxcxt));
 	old = MemoryContextSwitchTo(CacheCxt);
 	tables = list_append_unique_oid(tables, call->self.relid);
 	tables = list_append_unique_oid(tables, call->other.relid);
@@ -283,15 +295,31 @@ ormar_cache_put_call(Oid model, const char *relation, const ProxyCall *call, uin
 SPIPlanPtr
 ormar_cache_get_plan(Oid model, const char *relation, int op)
 {
+	void	   *aux;
+
+	return ormar_cache_get_plan_aux(model, relation, op, &aux);
+}
+
+/*
+ * ormar_cache_get_plan, with what the caller kept beside the plan (see
+ * ormar_cache_put_plan_aux) in *AUX (NULL if nothing).
+ */
+SPIPlanPtr
+ormar_cache_get_plan_aux(Oid model, const char *relation, int op, void **aux)
+{
 	CallKey		key;
 	CallEntry  *entry;
 
 	Assert(op >= 0 && op < ORMAR_CALL_PLANS);
+	*aux = NULL;
 	ensure_cache();
 	if (!make_key(&key, model, relation))
 		return NULL;
 	entry = hash_search(calls, &key, HASH_FIND, NULL);
-	return entry ? entry->plans[op] : NULL;
+	if (entry == NULL)
+		return NULL;
+	*aux = entry->aux[op];
+	return entry->plans[op];
 }
 
 /*
@@ -302,6 +330,19 @@ ormar_cache_get_plan(Oid model, const char *relation, int op)
  */
 void
 ormar_cache_put_plan(Oid model, const char *relation, int op, SPIPlanPtr plan)
+{
+	ormar_cache_put_plan_aux(model, relation, op, plan, NULL, NULL);
+}
+
+/*
+ * ormar_cache_put_plan, keeping AUX beside the plan: what the caller built
+ * once for it (how to turn its rows into jsonb), allocated in AUXCXT, a
+ * context of its own under CacheMemoryContext that is deleted with the
+ * plan.
+ */
+void
+ormar_cache_put_plan_aux(Oid model, const char *relation, int op, SPIPlanPtr plan,
+						 void *aux, MemoryContext auxcxt)
 {
 	CallKey		key;
 	CallEntry  *entry = NULL;
@@ -315,11 +356,17 @@ ormar_cache_put_plan(Oid model, const char *relation, int op, SPIPlanPtr plan)
 	{
 		if (entry->plans[op] && entry->plans[op] != plan)
 			SPI_freeplan(entry->plans[op]);
+		if (entry->auxcxt[op] && entry->auxcxt[op] != auxcxt)
+			MemoryContextDelete(entry->auxcxt[op]);
 		entry->plans[op] = plan;
+		entry->aux[op] = aux;
+		entry->auxcxt[op] = auxcxt;
 		return;
 	}
 	old = MemoryContextSwitchTo(TopMemoryContext);
 	orphan_plans = lappend(orphan_plans, plan);
+	if (auxcxt)
+		orphan_cxts = lappend(orphan_cxts, auxcxt);
 	MemoryContextSwitchTo(old);
 }
 

@@ -18,10 +18,14 @@ extern bool ormar_cache_get_call(Oid model, const char *relation, ProxyCall *cal
 extern void ormar_cache_put_call(Oid model, const char *relation,
 								 const ProxyCall *call, uint64 gen);
 /* kept plans per proxy call, by operation (ProxyOp in proxy.h) */
-#define ORMAR_CALL_PLANS 8
+#define ORMAR_CALL_PLANS 10
 extern SPIPlanPtr ormar_cache_get_plan(Oid model, const char *relation, int op);
 extern void ormar_cache_put_plan(Oid model, const char *relation, int op,
 								 SPIPlanPtr plan);
+extern SPIPlanPtr ormar_cache_get_plan_aux(Oid model, const char *relation, int op,
+										   void **aux);
+extern void ormar_cache_put_plan_aux(Oid model, const char *relation, int op,
+									 SPIPlanPtr plan, void *aux, MemoryContext auxcxt);
 extern bool ormar_cache_get_sql(Oid model, const char *text, char **sql, OrmarModel *m);
 extern void ormar_cache_put_sql(Oid model, const char *text, const char *sql,
 								const OrmarModel *m, List *relids, uint64 gen);

@@ -294,6 +294,8 @@ mutate_sql(ProxyCall *call, ProxyOp op)
 			return psprintf("SELECT 1 FROM %s x WHERE x.%s %s $1", call->other.qualified,
 							call->other_pk, call->eq_other);
 		case PROXY_RELATED:
+		case PROXY_TRAVERSE_START:
+		case PROXY_TRAVERSE_LEVEL:
 			break;
 	}
 	elog(ERROR, "unexpected proxy operation %d", (int) op);

@@ -13,7 +13,7 @@
 #include "access/stratnum.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
-
+#include "utils/memutils.h"
 
 #include "cache.h"
 
@@ -21,6 +21,7 @@
 #include "naming.h"
 #include "options.h"
 #include "proxy.h"
+#include "rowjson.h"
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(ormar_related);
@@ -155,33 +156,74 @@ ormar_call_plan(ProxyCall *call, ProxyOp op, ProxySqlFn build, int nargs, Oid *a
 	return plan;
 }
 
-/* The statement of ormar.related: the rows of the other side of $1. */
+/*
+ * The statement of ormar.related: the rows of the other side of $1, ordered
+ * by key, each as the columns SELECT_LIST names (see rowjson.c).
+ */
 static char *
-related_sql(ProxyCall *call, ProxyOp op)
+related_sql(ProxyCall *call, const char *select_list)
 {
 	OrmarEnd   *end = &call->end;
 
-	Assert(op == PROXY_RELATED);
 	if (end->rel->kind == ORMAR_MANY_TO_MANY)
-		return psprintf("SELECT pg_catalog.to_jsonb(o.*)%s FROM %s th JOIN %s o ON o.%s %s th.%s"
+		return psprintf("SELECT %s FROM %s th JOIN %s o ON o.%s %s th.%s"
 						" WHERE th.%s %s $1 ORDER BY o.%s USING %s",
-						ormar_through_object(end->rel, "th"), call->through, call->other.qualified,
+						select_list, call->through, call->other.qualified,
 						call->other_pk, call->eq_other, call->th_other,
 						call->th_self, call->eq_self, call->other_pk, call->lt_other);
 	if (end->key_on_self)
-		return psprintf("SELECT pg_catalog.to_jsonb(o.*) FROM %s o WHERE o.%s %s"
+		return psprintf("SELECT %s FROM %s o WHERE o.%s %s"
 						" (SELECT s.%s FROM %s s WHERE s.%s %s $1)",
-						call->other.qualified, call->other_pk, call->eq_other,
+						select_list, call->other.qualified, call->other_pk, call->eq_other,
 						call->fk, call->self.qualified, call->self_pk, call->eq_self);
-	return psprintf("SELECT pg_catalog.to_jsonb(o.*) FROM %s o WHERE o.%s %s $1"
-					" ORDER BY o.%s USING %s",
-					call->other.qualified, call->fk, call->eq_self,
+	return psprintf("SELECT %s FROM %s o WHERE o.%s %s $1 ORDER BY o.%s USING %s",
+					select_list, call->other.qualified, call->fk, call->eq_self,
 					call->other_pk, call->lt_other);
 }
 
 /*
+ * The kept plan of ormar.related on CALL's relation, and in *RJ how its
+ * rows become to_jsonb's objects; both made once per relation (until the
+ * cache or the plancache invalidates them), so that a warm call looks
+ * nothing up.
+ */
+static SPIPlanPtr
+related_plan(ProxyCall *call, OrmarRowJson **rj)
+{
+	OrmarEnd   *end = &call->end;
+	void	   *aux;
+	SPIPlanPtr	plan = ormar_cache_get_plan_aux(end->self, end->name, PROXY_RELATED, &aux);
+	MemoryContext cxt;
+	MemoryContext old;
+	char	   *sql;
+
+	if (plan && aux && SPI_plan_is_valid(plan))
+	{
+		*rj = aux;
+		return plan;
+	}
+	/* under the call's context until kept, so that an error frees it */
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "ormar_pg related rows",
+								ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	*rj = ormar_rowjson_new(call->other.relid, "o", 0, end->rel->through,
+							end->rel->kind == ORMAR_MANY_TO_MANY ?
+							ormar_through_extra_columns(end->rel) : NIL, "th");
+	MemoryContextSwitchTo(old);
+	sql = related_sql(call, ormar_rowjson_select(*rj));
+	plan = SPI_prepare(sql, 1, &call->self.pk_type);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+	SPI_keepplan(plan);
+	MemoryContextSetParent(cxt, CacheMemoryContext);
+	ormar_cache_put_plan_aux(end->self, end->name, PROXY_RELATED, plan, *rj, cxt);
+	return plan;
+}
+
+/*
  * ormar.related(model, pk, relation): the rows on the other side, ordered
- * by their primary key, as jsonb.
+ * by their primary key, as jsonb.  The rows go from the executor straight
+ * into the result, each built into jsonb on the way (rowjson.c).
  */
 static Datum
 related_impl(FunctionCallInfo fcinfo)
@@ -189,6 +231,8 @@ related_impl(FunctionCallInfo fcinfo)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	ProxyCall	call;
 	SPIPlanPtr	plan;
+	OrmarRowJson *rj;
+	DestReceiver *dest;
 
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	ormar_proxy_begin(fcinfo, &call);
@@ -197,9 +241,10 @@ related_impl(FunctionCallInfo fcinfo)
 		related_with_options(&call, PG_GETARG_JSONB_P(3), rsinfo);
 		return (Datum) 0;
 	}
-	plan = ormar_call_plan(&call, PROXY_RELATED, related_sql, 1, &call.self.pk_type);
-	ormar_exec_plan(plan, &call.pk, NULL, true, 0);
-	ormar_rows_to_result(rsinfo);
+	plan = related_plan(&call, &rj);
+	dest = ormar_rowjson_dest(rj, rsinfo->setResult, rsinfo->setDesc);
+	ormar_exec_plan_dest(plan, 1, &call.self.pk_type, &call.pk, dest);
+	dest->rDestroy(dest);
 	return (Datum) 0;
 }
 

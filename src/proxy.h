@@ -45,7 +45,9 @@ typedef enum ProxyOp
 	PROXY_CLEAR_KEEP,			/* unlink everything from $1 */
 	PROXY_CLEAR_DELETE,			/* delete every child of $1 */
 	PROXY_REQUIRE_SELF,			/* does row $1 of self exist */
-	PROXY_REQUIRE_OTHER			/* does row $1 of other exist */
+	PROXY_REQUIRE_OTHER,		/* does row $1 of other exist */
+	PROXY_TRAVERSE_START,		/* traverse: the row $1 */
+	PROXY_TRAVERSE_LEVEL		/* traverse: the rows next to the keys $1 */
 } ProxyOp;
 
 typedef char *(*ProxySqlFn) (ProxyCall *call, ProxyOp op);

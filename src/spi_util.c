@@ -202,7 +202,17 @@ void
 ormar_exec_dest(const char *sql, int nargs, Oid *argtypes, Datum *values,
 				DestReceiver *dest)
 {
-	SPIPlanPtr	plan = cached_plan(sql, nargs, argtypes);
+	ormar_exec_plan_dest(cached_plan(sql, nargs, argtypes), nargs, argtypes, values, dest);
+}
+
+/*
+ * Run kept plan PLAN (see ormar_call_plan) read-only, its rows going
+ * straight to DEST.
+ */
+void
+ormar_exec_plan_dest(SPIPlanPtr plan, int nargs, Oid *argtypes, Datum *values,
+					 DestReceiver *dest)
+{
 	ParamListInfo params = makeParamList(nargs);
 	SPIExecuteOptions options;
 	int			rc;
@@ -221,8 +231,7 @@ ormar_exec_dest(const char *sql, int nargs, Oid *argtypes, Datum *values,
 	ormar_statements_run++;
 	rc = SPI_execute_plan_extended(plan, &options);
 	if (rc < 0)
-		elog(ERROR, "SPI_execute_plan_extended failed for \"%s\": %s",
-			 sql, SPI_result_code_string(rc));
+		elog(ERROR, "SPI_execute_plan_extended failed: %s", SPI_result_code_string(rc));
 }
 
 /*

@@ -22,6 +22,8 @@ extern int	ormar_exec_plan(SPIPlanPtr plan, Datum *values, const char *nulls,
 /* The same for a read whose rows go to DEST (no SPI_tuptable). */
 extern void ormar_exec_dest(const char *sql, int nargs, Oid *argtypes,
 							Datum *values, DestReceiver *dest);
+extern void ormar_exec_plan_dest(SPIPlanPtr plan, int nargs, Oid *argtypes,
+								 Datum *values, DestReceiver *dest);
 
 /* The same, the rows into the tuplestore of a materialized SRF. */
 extern void ormar_exec_to_result(const char *sql, int nargs, Oid *argtypes,
