@@ -23,19 +23,26 @@
 #include "utils/hsearch.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/sortsupport.h"
 #include "utils/tuplestore.h"
+#include "utils/typcache.h"
 
 #include "catalog.h"
+#include "cache.h"
 #include "proxy.h"
+#include "rowjson.h"
 #include "spi_util.h"
 
 PG_FUNCTION_INFO_V1(ormar_traverse);
 
 /*
  * The rows of one level of traverse go straight from the executor to this
- * receiver (ormar_exec_dest): a row whose key was seen before is dropped,
- * a new one is stored in the result and its key joins the next frontier.
- * Nothing is copied in between.
+ * receiver (ormar_exec_plan_dest): a row whose key was seen before is
+ * dropped, a new one has its node built in C from its columns (rowjson.c)
+ * and its key joins the next frontier.  When the level is read, its nodes
+ * are put in key order in C (the statement has no ORDER BY: an executor
+ * sort would also carry every column, and spill to disk beyond work_mem
+ * for a wide level) and stored in the result.
  *
  * Keys are remembered by value for a key type passed by value (integers:
  * the hash table holds the Datum itself), else by their text form (longer
@@ -48,12 +55,18 @@ typedef struct TraverseDest
 	List	   *long_keys;
 	bool		byval;
 	int16		typlen;
+	char		typalign;
 	Oid			outfunc;
 	int32		depth;
+	const OrmarRowJson *rj;		/* how a row becomes its node */
+	MemoryContext rowcxt;		/* reset after each row */
 	Tuplestorestate *result;
 	TupleDesc	resdesc;
 	MemoryContext keycxt;		/* the next frontier's keys */
+	MemoryContext nodecxt;		/* the level's nodes, until stored */
+	SortSupportData sort;		/* the key's ordering */
 	Datum	   *next;
+	Jsonb	  **nodes;			/* node of each key of next */
 	int			nnext;
 	int			cap;
 } TraverseDest;
@@ -95,35 +108,83 @@ mark_seen(TraverseDest *d, Datum key)
 	return true;
 }
 
+/*
+ * A row of the level being read: dropped if its key was met before, else
+ * its node built (rowjson.c) and stored, and its key kept for the next
+ * level.
+ */
 static bool
 traverse_receive(TupleTableSlot *slot, DestReceiver *self)
 {
 	TraverseDest *d = (TraverseDest *) self;
-	Datum		values[2];
-	bool		nulls[2] = {false, false};
 	MemoryContext old;
+	Jsonb	   *node;
 
 	slot_getallattrs(slot);
 	if (slot->tts_isnull[0] || !mark_seen(d, slot->tts_values[0]))
 		return true;
-	values[0] = Int32GetDatum(d->depth);
-	values[1] = slot->tts_values[1];
-	nulls[1] = slot->tts_isnull[1];
-	tuplestore_putvalues(d->result, d->resdesc, values, nulls);
-	old = MemoryContextSwitchTo(d->keycxt);
+	old = MemoryContextSwitchTo(d->rowcxt);
+	node = ormar_rowjson_build(d->rj, slot);
+	MemoryContextSwitchTo(d->keycxt);
 	if (d->nnext == d->cap)
 	{
 		d->cap *= 2;
 		d->next = repalloc(d->next, sizeof(Datum) * d->cap);
+		d->nodes = repalloc(d->nodes, sizeof(Jsonb *) * d->cap);
 	}
-	d->next[d->nnext++] = datumCopy(slot->tts_values[0], d->byval, d->typlen);
+	d->next[d->nnext] = datumCopy(slot->tts_values[0], d->byval, d->typlen);
+	d->nodes[d->nnext] = MemoryContextAlloc(d->nodecxt, VARSIZE(node));
+	memcpy(d->nodes[d->nnext], node, VARSIZE(node));
+	d->nnext++;
 	MemoryContextSwitchTo(old);
+	MemoryContextReset(d->rowcxt);
 	return true;
+}
+
+typedef struct LevelRow
+{
+	Datum		key;
+	Jsonb	   *node;
+} LevelRow;
+
+static int
+level_row_cmp(const void *a, const void *b, void *arg)
+{
+	return ApplySortComparator(((const LevelRow *) a)->key, false,
+							   ((const LevelRow *) b)->key, false, (SortSupport) arg);
+}
+
+/* Store the nodes of the level just read in the result, in key order. */
+static void
+store_level(TraverseDest *d)
+{
+	LevelRow   *rows = palloc(sizeof(LevelRow) * Max(d->nnext, 1));
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	for (int i = 0; i < d->nnext; i++)
+	{
+		rows[i].key = d->next[i];
+		rows[i].node = d->nodes[i];
+	}
+	qsort_arg(rows, d->nnext, sizeof(LevelRow), level_row_cmp, &d->sort);
+	values[0] = Int32GetDatum(d->depth);
+	for (int i = 0; i < d->nnext; i++)
+	{
+		values[1] = JsonbPGetDatum(rows[i].node);
+		tuplestore_putvalues(d->result, d->resdesc, values, nulls);
+	}
+	pfree(rows);
+	MemoryContextReset(d->nodecxt);
 }
 
 static void
 traverse_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
+	TraverseDest *d = (TraverseDest *) self;
+
+	if (typeinfo->natts != 1 + ormar_rowjson_width(d->rj))
+		elog(ERROR, "traverse statement returns %d columns", typeinfo->natts);
 }
 
 static void
@@ -136,36 +197,80 @@ traverse_destroy(DestReceiver *self)
 {
 }
 
-Datum
-ormar_traverse(PG_FUNCTION_ARGS)
+/*
+ * The statement of OP (PROXY_TRAVERSE_START: the row $1; LEVEL: the rows
+ * one step away from any row of the frontier $1, in no order), selecting
+ * the key then SELECT_LIST.
+ */
+static char *
+traverse_sql(ProxyCall *call, ProxyOp op, const char *select_list)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	ProxyCall	call;
-	OrmarEnd   *end = &call.end;
-	Oid			keytype;
-	Oid			arraytype;
-	bool		typbyval;
-	char		typalign;
-	bool		isvarlena;
-	char	   *start_sql;
-	char	   *level_sql;
-	const char *T;
-	int32		max_depth = -1;
-	HASHCTL		ctl;
-	TraverseDest d;
-	MemoryContext levelcxt[2];
+	OrmarEnd   *end = &call->end;
+	const char *T = call->self.qualified;
+	const char *pk = call->self_pk;
+	const char *eq = call->eq_self;
 
-	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	ormar_proxy_begin(fcinfo, &call);
-	if (end->self != end->other)
+	if (op == PROXY_TRAVERSE_START)
+		return psprintf("SELECT n.%s, %s FROM %s n WHERE n.%s %s $1", pk, select_list, T, pk, eq);
+	if (end->rel->kind == ORMAR_MANY_TO_MANY)
+		return psprintf("SELECT n.%s, %s FROM %s n WHERE n.%s %s ANY"
+						" (ARRAY(SELECT th.%s FROM %s th WHERE th.%s %s ANY ($1)))",
+						pk, select_list, T, pk, eq, call->th_other, call->through, call->th_self, eq);
+	if (end->key_on_self)
+		return psprintf("SELECT n.%s, %s FROM %s n WHERE n.%s %s ANY"
+						" (ARRAY(SELECT s.%s FROM %s s WHERE s.%s %s ANY ($1)))",
+						pk, select_list, T, pk, eq, call->fk, T, pk, eq);
+	return psprintf("SELECT n.%s, %s FROM %s n WHERE n.%s %s ANY ($1)",
+					pk, select_list, T, call->fk, eq);
+}
+
+/*
+ * The kept plan of OP (argument type ARGTYPE) and in *RJ how its rows
+ * become nodes: made once per relation, as related_plan does, so that a
+ * warm call prepares and looks up nothing.
+ */
+static SPIPlanPtr
+traverse_plan(ProxyCall *call, ProxyOp op, Oid argtype, OrmarRowJson **rj)
+{
+	void	   *aux;
+	SPIPlanPtr	plan = ormar_cache_get_plan_aux(call->end.self, call->end.name, op, &aux);
+	MemoryContext cxt;
+	MemoryContext old;
+	char	   *sql;
+
+	if (plan && aux && SPI_plan_is_valid(plan))
+	{
+		*rj = aux;
+		return plan;
+	}
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "ormar_pg traverse rows",
+								ALLOCSET_SMALL_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	*rj = ormar_rowjson_new(call->self.relid, "n", 1, InvalidOid, NIL, NULL);
+	MemoryContextSwitchTo(old);
+	sql = traverse_sql(call, op, ormar_rowjson_select(*rj));
+	plan = SPI_prepare(sql, 1, &argtype);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed for \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+	SPI_keepplan(plan);
+	MemoryContextSetParent(cxt, CacheMemoryContext);
+	ormar_cache_put_plan_aux(call->end.self, call->end.name, op, plan, *rj, cxt);
+	return plan;
+}
+
+/* The checks of traverse's arguments past the proxy's own; the max depth (-1: none). */
+static int32
+traverse_max_depth(FunctionCallInfo fcinfo, ProxyCall *call)
+{
+	int32		max_depth = -1;
+
+	if (call->end.self != call->end.other)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("relation \"%s\" of model \"%s\" is not self-referencing",
-						end->name, call.self.name),
+						call->end.name, call->self.name),
 				 errdetail("It leads to model \"%s\"; traverse walks a relation from a model to itself.",
-						   call.other.name)));
+						   call->other.name)));
 	if (!PG_ARGISNULL(3))
 	{
 		max_depth = PG_GETARG_INT32(3);
@@ -174,52 +279,78 @@ ormar_traverse(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("max_depth must not be negative")));
 	}
+	return max_depth;
+}
 
-	T = call.self.qualified;
+/*
+ * The receiver of traverse's rows, storing into RSINFO's result; no key
+ * seen yet.  Nodes are ordered by CALL's key type, as ORDER BY the key
+ * would order them (its default btree ordering and collation).
+ */
+static void
+traverse_dest_init(TraverseDest *d, ReturnSetInfo *rsinfo, ProxyCall *call)
+{
+	Oid			keytype = call->self.pk_type;
+	TypeCacheEntry *tc = lookup_type_cache(keytype, TYPECACHE_LT_OPR);
+
+	HASHCTL		ctl;
+	bool		isvarlena;
+
+	memset(d, 0, sizeof(*d));
+	d->pub.receiveSlot = traverse_receive;
+	d->pub.rStartup = traverse_startup;
+	d->pub.rShutdown = traverse_shutdown;
+	d->pub.rDestroy = traverse_destroy;
+	d->pub.mydest = DestNone;
+	d->result = rsinfo->setResult;
+	d->resdesc = rsinfo->setDesc;
+	get_typlenbyvalalign(keytype, &d->typlen, &d->byval, &d->typalign);
+	getTypeOutputInfo(keytype, &d->outfunc, &isvarlena);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = d->byval ? sizeof(Datum) : sizeof(((Seen *) 0)->key);
+	ctl.entrysize = ctl.keysize;
+	ctl.hcxt = CurrentMemoryContext;
+	d->seen = hash_create("ormar_pg traverse", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	d->rowcxt = AllocSetContextCreate(CurrentMemoryContext, "ormar_pg traverse row",
+									  ALLOCSET_DEFAULT_SIZES);
+	d->nodecxt = AllocSetContextCreate(CurrentMemoryContext, "ormar_pg traverse nodes",
+									   ALLOCSET_DEFAULT_SIZES);
+	if (!OidIsValid(tc->lt_opr))
+		elog(ERROR, "type %s has no ordering", format_type_be(keytype));
+	d->sort.ssup_cxt = CurrentMemoryContext;
+	d->sort.ssup_collation = call->self.pk_collation;
+	PrepareSortSupportFromOrderingOp(tc->lt_opr, &d->sort);
+}
+
+/*
+ * ormar.traverse(model, pk, relation, max_depth): breadth first from row
+ * pk, one statement per level for the whole frontier (see the top).
+ */
+static Datum
+traverse_impl(FunctionCallInfo fcinfo)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ProxyCall	call;
+	Oid			keytype;
+	Oid			arraytype;
+	int32		max_depth;
+	SPIPlanPtr	start;
+	SPIPlanPtr	level;
+	OrmarRowJson *start_rj;
+	OrmarRowJson *level_rj;
+	TraverseDest d;
+	MemoryContext levelcxt[2];
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	ormar_proxy_begin(fcinfo, &call);
+	max_depth = traverse_max_depth(fcinfo, &call);
 	keytype = call.self.pk_type;
 	arraytype = get_array_type(keytype);
 	if (!OidIsValid(arraytype))
 		elog(ERROR, "type %s has no array type", format_type_be(keytype));
-
-	start_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n WHERE n.%s %s $1",
-						 call.self_pk, T, call.self_pk, call.eq_self);
-	/* the rows one step away from any row of the frontier $1, in key order */
-	if (end->rel->kind == ORMAR_MANY_TO_MANY)
-		level_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n WHERE n.%s %s ANY"
-							 " (ARRAY(SELECT th.%s FROM %s th WHERE th.%s %s ANY ($1)))"
-							 " ORDER BY n.%s USING %s",
-							 call.self_pk, T, call.self_pk, call.eq_self,
-							 call.th_other, call.through, call.th_self, call.eq_self,
-							 call.self_pk, call.lt_other);
-	else if (end->key_on_self)
-		level_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n WHERE n.%s %s ANY"
-							 " (ARRAY(SELECT s.%s FROM %s s WHERE s.%s %s ANY ($1)))"
-							 " ORDER BY n.%s USING %s",
-							 call.self_pk, T, call.self_pk, call.eq_self,
-							 call.fk, T, call.self_pk, call.eq_self,
-							 call.self_pk, call.lt_other);
-	else
-		level_sql = psprintf("SELECT n.%s, pg_catalog.to_jsonb(n.*) FROM %s n"
-							 " WHERE n.%s %s ANY ($1) ORDER BY n.%s USING %s",
-							 call.self_pk, T, call.fk, call.eq_self,
-							 call.self_pk, call.lt_other);
-
-	memset(&d, 0, sizeof(d));
-	d.pub.receiveSlot = traverse_receive;
-	d.pub.rStartup = traverse_startup;
-	d.pub.rShutdown = traverse_shutdown;
-	d.pub.rDestroy = traverse_destroy;
-	d.pub.mydest = DestNone;
-	d.result = rsinfo->setResult;
-	d.resdesc = rsinfo->setDesc;
-	get_typlenbyvalalign(keytype, &d.typlen, &typbyval, &typalign);
-	d.byval = typbyval;
-	getTypeOutputInfo(keytype, &d.outfunc, &isvarlena);
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.keysize = d.byval ? sizeof(Datum) : sizeof(((Seen *) 0)->key);
-	ctl.entrysize = ctl.keysize;
-	ctl.hcxt = CurrentMemoryContext;
-	d.seen = hash_create("ormar_pg traverse", 1024, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	traverse_dest_init(&d, rsinfo, &call);
+	start = traverse_plan(&call, PROXY_TRAVERSE_START, keytype, &start_rj);
+	level = traverse_plan(&call, PROXY_TRAVERSE_LEVEL, arraytype, &level_rj);
 	/* the keys of two levels live at once: the frontier and the next one */
 	for (int i = 0; i < 2; i++)
 		levelcxt[i] = AllocSetContextCreate(CurrentMemoryContext, "ormar_pg traverse level",
@@ -236,19 +367,27 @@ ormar_traverse(PG_FUNCTION_ARGS)
 		d.cap = 64;
 		d.nnext = 0;
 		d.next = MemoryContextAlloc(d.keycxt, sizeof(Datum) * d.cap);
+		d.nodes = MemoryContextAlloc(d.keycxt, sizeof(Jsonb *) * d.cap);
 		d.depth = depth;
+		d.rj = depth == 0 ? start_rj : level_rj;
 		if (depth == 0)
-			ormar_exec_dest(start_sql, 1, &keytype, &call.pk, (DestReceiver *) &d);
+			ormar_exec_plan_dest(start, 1, &keytype, &call.pk, (DestReceiver *) &d);
 		else
 		{
-			Datum		arr = PointerGetDatum(construct_array(frontier, nfrontier, keytype,
-															  d.typlen, typbyval, typalign));
+			Datum		arr = PointerGetDatum(construct_array(frontier, nfrontier, keytype, d.typlen,
+															  d.byval, d.typalign));
 
-			ormar_exec_dest(level_sql, 1, &arraytype, &arr, (DestReceiver *) &d);
+			ormar_exec_plan_dest(level, 1, &arraytype, &arr, (DestReceiver *) &d);
 		}
+		store_level(&d);
 		if (d.nnext == 0)
 			break;
 	}
-	SPI_finish();
 	return (Datum) 0;
+}
+
+Datum
+ormar_traverse(PG_FUNCTION_ARGS)
+{
+	return ormar_run_read(traverse_impl, fcinfo);
 }
