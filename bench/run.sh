@@ -49,7 +49,7 @@ GROUPS_SPEC=(
 "f1|fetch_many: 100 departments with their 20 courses each|f1_hand_jsonb:hand LEFT JOIN LATERAL + jsonb_agg f1_hand_json:hand LEFT JOIN LATERAL + json_agg (json) f1_hand_flat:hand flat LEFT JOIN (2,000 rows) f1_ormar:ormar.fetch_many(..., '{courses}')"
 "f2|fetch_many: 100 departments, courses and their 3 students each|f2_hand_jsonb:hand LEFT JOIN LATERAL + jsonb_agg, nested f2_hand_json:hand LEFT JOIN LATERAL + json_agg (json) f2_hand_flat:hand flat LEFT JOIN (6,000 rows) f2_ormar:ormar.fetch_many(..., '{courses__students}')"
 "f3|fetch_many: 100 posts with their 5 categories (many-to-many)|f3_hand_jsonb:hand LEFT JOIN LATERAL + jsonb_agg f3_hand_json:hand LEFT JOIN LATERAL + json_agg (json) f3_hand_flat:hand flat LEFT JOIN (500 rows) f3_ormar:ormar.fetch_many(..., '{categories}')"
-"r1|one department's 20 courses|r1_accessor:accessor courses(d) r1_hand_jsonb:hand to_jsonb of the rows by key r1_ormar:ormar.related(...)"
+"r1|one department's 20 courses|r1_accessor:accessor courses(d) r1_stored_jsonb:stored jsonb of the rows, only read and sent r1_hand_jsonb:hand to_jsonb of the rows by key r1_hand_build:hand jsonb_build_object of the columns r1_ormar:ormar.related(...)"
 "w2|one post's 5 categories (many-to-many)|w2_accessor:accessor categories(p) w2_hand_join:hand join w2_hand_jsonb:hand to_jsonb of the rows by key w2_ormar:ormar.related(...)"
 "w3|one category's 10 newest posts|w3_hand_join:hand join ORDER BY id DESC LIMIT 10 w3_accessor:accessor posts(c) ORDER BY id DESC LIMIT 10"
 "w5|link a post to a category|w5_hand_insert:hand INSERT ... ON CONFLICT DO NOTHING w5_ormar:ormar.add(...)"
@@ -86,6 +86,7 @@ for spec in "${GROUPS_SPEC[@]}"; do
 done
 
 if [ -n "$ONLY" ]; then
+    echo "run took $SECONDS s"
     exit 0
 fi
 
@@ -119,3 +120,4 @@ for n in 250 500 1000; do
     printf '%-30s %12.2f %14.2f   (%s relations)\n' "N = $n" "$secs" "$(calc "$secs * 1000 / $n")" "$rels"
     rm -f "/tmp/ormar_decl_$n.sql"
 done
+echo "run took $SECONDS s"
