@@ -8,18 +8,7 @@ CREATE EXTENSION ormar_pg;
 CREATE SCHEMA ad;
 SET search_path = ad, public;
 
--- Helper: run a statement, return 'ok' or its SQLSTATE, message, DETAIL and HINT.
-CREATE FUNCTION public.try_sql(stmt text) RETURNS text LANGUAGE plpgsql AS $f$
-DECLARE st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE stmt;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  RETURN st || ': ' || msg || coalesce(E'\nDETAIL: ' || nullif(det, ''), '')
-                           || coalesce(E'\nHINT: ' || nullif(hnt, ''), '');
-END $f$;
+\i sql/include/try_sql.sql
 -- Helper: every constraint and index of a table with its full definition.
 CREATE FUNCTION public.defs(tbl regclass) RETURNS TABLE(kind text, name text, def text)
 LANGUAGE sql AS $f$
@@ -279,5 +268,5 @@ RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA ad CASCADE;
 DROP ROLE regress_adopt_reader;
-DROP FUNCTION public.try_sql(text), public.defs(regclass), public.changes(regclass, text);
+DROP FUNCTION public.try_sql(text, boolean), public.defs(regclass), public.changes(regclass, text);
 DROP EXTENSION ormar_pg CASCADE;

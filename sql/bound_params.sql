@@ -9,16 +9,7 @@
 CREATE EXTENSION ormar_pg;
 SET client_min_messages = warning;
 
--- one statement (EXECUTE of a prepared statement, or PREPARE itself), run;
--- 'ok' or its SQLSTATE and message
-CREATE FUNCTION bp_try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE stmt;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\i sql/include/try_sql.sql
 
 -- integer, bigint and uuid keys; every relation kind the proxies serve
 SELECT ormar.define_model('department', '{"id": {"type": "Integer", "primary_key": true},
@@ -45,7 +36,7 @@ INSERT INTO courses_tags (course, tag) VALUES (11, '00000000-0000-0000-0000-0000
 --    overloads, an "any" argument leaves it without a type (42P18); with
 --    them, function resolution prefers the string category: text.
 -------------------------------------------------------------------------------
-SELECT bp_try($$PREPARE plain_any AS SELECT pg_catalog.pg_typeof($1)$$) AS what_any_alone_does;
+SELECT try_sql($$PREPARE plain_any AS SELECT pg_catalog.pg_typeof($1)$$) AS what_any_alone_does;
 
 PREPARE rel_untyped AS SELECT * FROM ormar.related($1, $2, $3);
 PREPARE rel_typed(regclass, text, text) AS SELECT * FROM ormar.related($1, $2, $3);
@@ -137,7 +128,7 @@ EXECUTE traverse_untyped4('person', '1', 'reports', '1');
 -------------------------------------------------------------------------------
 -- 3. A key that does not convert: 42804 in every form, never 42P18; NULL: 22004
 -------------------------------------------------------------------------------
-SELECT stmt, bp_try(stmt) FROM (VALUES
+SELECT stmt, try_sql(stmt) FROM (VALUES
   ($$EXECUTE rel_untyped('department', 'one', 'courses')$$),
   ($$EXECUTE rel_typed('department', '1.5', 'courses')$$),
   ($$EXECUTE rel_untyped('tag', '42', 'courses')$$),
@@ -238,5 +229,5 @@ DROP SCHEMA bp_next CASCADE;
 
 DEALLOCATE ALL;
 DROP TABLE courses_tags, course, tag, department, person CASCADE;
-DROP FUNCTION bp_try(text);
+DROP FUNCTION try_sql(text, boolean);
 DROP EXTENSION ormar_pg;

@@ -2,18 +2,7 @@ CREATE EXTENSION ormar_pg;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
--- Helper: run a statement, return 'ok' or its SQLSTATE, message, DETAIL and HINT.
-CREATE FUNCTION try_sql(stmt text) RETURNS text LANGUAGE plpgsql AS $f$
-DECLARE st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE stmt;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  RETURN st || ': ' || msg || coalesce(E'\nDETAIL: ' || nullif(det, ''), '')
-                           || coalesce(E'\nHINT: ' || nullif(hnt, ''), '');
-END $f$;
+\i sql/include/try_sql.sql
 
 -- Helper: run each statement of a list, in order, and show what it gave.
 CREATE FUNCTION try_all(stmts text[])
@@ -374,6 +363,6 @@ SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
 DROP TABLE department, course, category, post, posts_categories, badge, lonely, plain, nokey,
     alice_doc, alice_plain CASCADE;
-DROP FUNCTION try_all(text[]), try_sql(text);
+DROP FUNCTION try_all(text[]), try_sql(text, boolean);
 DROP ROLE regress_ormar_errors_alice, regress_ormar_errors_bob;
 RESET client_min_messages;

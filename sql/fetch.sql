@@ -11,29 +11,7 @@ CREATE EXTENSION ormar_pg;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
--- A helper that runs one statement and reports its SQLSTATE and message, so
--- error codes are visible without C source locations.
-CREATE FUNCTION fetch_try(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
-
--- The same, with the DETAIL of the error as well.
-CREATE FUNCTION fetch_try_detail(stmt text, OUT outcome text, OUT detail text)
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    outcome := 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-    outcome := SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\i sql/include/try_sql.sql
 
 -------------------------------------------------------------------------------
 -- Models.
@@ -363,46 +341,46 @@ SELECT (SELECT array_agg(r ORDER BY o) FROM ormar.fetch_many('department', ARRAY
 SELECT array_agg(r ->> 'id' ORDER BY o) AS ids
   FROM ormar.fetch_many('department', ARRAY['2', '3']) WITH ORDINALITY t(r, o);
 -- wrong types of keys: 42804
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many('department', ARRAY['11111111-1111-1111-1111-111111111111']::uuid[])$$);
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many('department', ARRAY[true])$$);
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many('department', ARRAY['one'])$$);
-SELECT fetch_try($$SELECT ormar.fetch('department', '11111111-1111-1111-1111-111111111111'::uuid)$$);
-SELECT fetch_try($$SELECT ormar.fetch('department', 'one'::text)$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many('department', ARRAY['11111111-1111-1111-1111-111111111111']::uuid[])$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many('department', ARRAY[true])$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many('department', ARRAY['one'])$$);
+SELECT try_sql($$SELECT ormar.fetch('department', '11111111-1111-1111-1111-111111111111'::uuid)$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 'one'::text)$$);
 
 -------------------------------------------------------------------------------
 -- Unknown relation in a path: 42704 naming the segment and its model, at the
 -- first and at a nested position; the DETAIL names the path and lists the
 -- model's relations.
 -------------------------------------------------------------------------------
-SELECT * FROM fetch_try_detail($$SELECT ormar.fetch('department', 1, '{teachers}')$$);
-SELECT * FROM fetch_try_detail($$SELECT ormar.fetch('department', 1, '{courses__teachers}')$$);
-SELECT * FROM fetch_try_detail($$SELECT ormar.fetch('department', 1, '{courses, courses__students__nosuch}')$$);
-SELECT * FROM fetch_try_detail($$SELECT * FROM ormar.fetch_many('department', ARRAY[1], '{courses__teachers}')$$);
+SELECT * FROM try_sql($$SELECT ormar.fetch('department', 1, '{teachers}')$$);
+SELECT * FROM try_sql($$SELECT ormar.fetch('department', 1, '{courses__teachers}')$$);
+SELECT * FROM try_sql($$SELECT ormar.fetch('department', 1, '{courses, courses__students__nosuch}')$$);
+SELECT * FROM try_sql($$SELECT * FROM ormar.fetch_many('department', ARRAY[1], '{courses__teachers}')$$);
 -- a column is not a relation
-SELECT fetch_try($$SELECT ormar.fetch('course', 1, '{name}')$$);
+SELECT try_sql($$SELECT ormar.fetch('course', 1, '{name}')$$);
 -- an empty path, an empty segment
-SELECT fetch_try($$SELECT ormar.fetch('department', 1, '{""}')$$);
-SELECT fetch_try($$SELECT ormar.fetch('department', 1, '{courses__}')$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 1, '{""}')$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 1, '{courses__}')$$);
 -- the error comes even for a key that does not exist
-SELECT fetch_try($$SELECT ormar.fetch('department', 999, '{teachers}')$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 999, '{teachers}')$$);
 
 -------------------------------------------------------------------------------
 -- A pending relation in a path: 55000, first and nested position.
 -------------------------------------------------------------------------------
-SELECT * FROM fetch_try_detail($$SELECT ormar.fetch('course', 1, '{mentor}')$$);
-SELECT * FROM fetch_try_detail($$SELECT ormar.fetch('department', 1, '{courses__mentor}')$$);
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many('course', ARRAY[1], '{mentor}')$$);
+SELECT * FROM try_sql($$SELECT ormar.fetch('course', 1, '{mentor}')$$);
+SELECT * FROM try_sql($$SELECT ormar.fetch('department', 1, '{courses__mentor}')$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many('course', ARRAY[1], '{mentor}')$$);
 
 -------------------------------------------------------------------------------
 -- NULL arguments: 22004 for model, pk, pks and include (and a NULL path).
 -------------------------------------------------------------------------------
-SELECT fetch_try($$SELECT ormar.fetch(NULL, 1)$$);
-SELECT fetch_try($$SELECT ormar.fetch('department', NULL::int)$$);
-SELECT fetch_try($$SELECT ormar.fetch('department', 1, NULL)$$);
-SELECT fetch_try($$SELECT ormar.fetch('department', 1, ARRAY['courses', NULL])$$);
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many(NULL, ARRAY[1])$$);
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many('department', NULL::int[])$$);
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many('department', ARRAY[1], NULL)$$);
+SELECT try_sql($$SELECT ormar.fetch(NULL, 1)$$);
+SELECT try_sql($$SELECT ormar.fetch('department', NULL::int)$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 1, NULL)$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 1, ARRAY['courses', NULL])$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many(NULL, ARRAY[1])$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many('department', NULL::int[])$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many('department', ARRAY[1], NULL)$$);
 
 -------------------------------------------------------------------------------
 -- A table that is not a model: 42704.  (A name that is no table at all fails
@@ -410,9 +388,9 @@ SELECT fetch_try($$SELECT * FROM ormar.fetch_many('department', ARRAY[1], NULL)$
 -------------------------------------------------------------------------------
 CREATE TABLE plain_table (id integer PRIMARY KEY);
 INSERT INTO plain_table VALUES (1);
-SELECT fetch_try($$SELECT ormar.fetch('plain_table', 1)$$);
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many('plain_table', ARRAY[1])$$);
-SELECT fetch_try($$SELECT ormar.fetch('no_such_table', 1)$$);
+SELECT try_sql($$SELECT ormar.fetch('plain_table', 1)$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many('plain_table', ARRAY[1])$$);
+SELECT try_sql($$SELECT ormar.fetch('no_such_table', 1)$$);
 
 -------------------------------------------------------------------------------
 -- One statement per call: ormar._statements() counts the SQL statements
@@ -472,13 +450,13 @@ SELECT r FROM ormar.related('department', 2, 'courses') r;
 SELECT ormar.fetch('department', 2, '{courses}');
 SELECT r FROM ormar.fetch_many('department', ARRAY[2], '{courses__students}') r;
 SELECT ormar.fetch('lecture', 3, '{department, students}');
-SELECT fetch_try($$SELECT ormar.fetch('course', 3)$$);
+SELECT try_sql($$SELECT ormar.fetch('course', 3)$$);
 -- drop the relation: every call on it is a clean 42704
 SELECT ormar.drop_relation('lecture', 'department');
-SELECT fetch_try($$SELECT count(*) FROM ormar.related('department', 2, 'courses')$$);
-SELECT fetch_try($$SELECT ormar.fetch('department', 2, '{courses}')$$);
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many('department', ARRAY[2], '{courses}')$$);
-SELECT fetch_try($$SELECT ormar.fetch('lecture', 3, '{department}')$$);
+SELECT try_sql($$SELECT count(*) FROM ormar.related('department', 2, 'courses')$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 2, '{courses}')$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many('department', ARRAY[2], '{courses}')$$);
+SELECT try_sql($$SELECT ormar.fetch('lecture', 3, '{department}')$$);
 -- the column and its data stay: fetch without include shows the plain key
 SELECT ormar.fetch('lecture', 3);
 -- re-declared with another related_name: the new name works, the old is 42704
@@ -486,8 +464,8 @@ SELECT ormar.foreign_key('lecture', 'department', related_name => 'lectures');
 SELECT ormar.fetch('department', 2, '{lectures}');
 SELECT r FROM ormar.fetch_many('department', ARRAY[2], '{lectures}') r;
 SELECT r FROM ormar.related('department', 2, 'lectures') r;
-SELECT fetch_try($$SELECT ormar.fetch('department', 2, '{courses}')$$);
-SELECT fetch_try($$SELECT count(*) FROM ormar.related('department', 2, 'courses')$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 2, '{courses}')$$);
+SELECT try_sql($$SELECT count(*) FROM ormar.related('department', 2, 'courses')$$);
 -- a column added to lecture appears in the fetch output at every level
 ALTER TABLE lecture ADD COLUMN credits integer DEFAULT 5;
 SELECT ormar.fetch('lecture', 3);
@@ -526,11 +504,11 @@ SELECT ormar.fetch('department', 2, '{lectures}');
 -- from before is used
 DROP EXTENSION ormar_pg CASCADE;
 CREATE EXTENSION ormar_pg;
-SELECT fetch_try($$SELECT ormar.fetch('department', 2, '{lectures}')$$);
-SELECT fetch_try($$SELECT ormar.fetch('department', 2)$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 2, '{lectures}')$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 2)$$);
 SELECT ormar.register_model('department');
 SELECT ormar.fetch('department', 2);
-SELECT fetch_try($$SELECT ormar.fetch('department', 2, '{lectures}')$$);
+SELECT try_sql($$SELECT ormar.fetch('department', 2, '{lectures}')$$);
 
 -------------------------------------------------------------------------------
 -- Clean up.
@@ -538,5 +516,4 @@ SELECT fetch_try($$SELECT ormar.fetch('department', 2, '{lectures}')$$);
 DROP EXTENSION ormar_pg CASCADE;
 DROP TABLE posts_categories, courses_students, lecture, student, post, category,
            employee, passport, person, department, plain_table CASCADE;
-DROP FUNCTION fetch_try(text);
-DROP FUNCTION fetch_try_detail(text);
+DROP FUNCTION try_sql(text, boolean);

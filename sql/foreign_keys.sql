@@ -7,25 +7,10 @@ CREATE EXTENSION ormar_pg;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
--- Helpers of this test: run a statement and show its outcome (OK, or the
--- SQLSTATE with message, detail and hint); describe a table's columns,
--- foreign keys and indexes from pg_catalog.
-CREATE FUNCTION try_sql(stmt text) RETURNS SETOF text LANGUAGE plpgsql AS $f$
-DECLARE
-    st text; msg text; det text; hnt text;
-BEGIN
-    EXECUTE stmt;
-    RETURN NEXT 'OK';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-    RETURN NEXT 'SQLSTATE ' || st;
-    RETURN NEXT 'ERROR:  ' || msg;
-    IF det <> '' THEN RETURN NEXT 'DETAIL: ' || det; END IF;
-    IF hnt <> '' THEN RETURN NEXT 'HINT:   ' || hnt; END IF;
-END
-$f$;
+\i sql/include/try_sql.sql
 
+-- Helpers of this test: describe a table's columns, foreign keys and indexes
+-- from pg_catalog.
 CREATE FUNCTION cols(tbl regclass)
 RETURNS TABLE(attnum smallint, attname name, type text, not_null boolean)
 LANGUAGE sql STABLE AS $f$
@@ -539,5 +524,5 @@ DROP TABLE track, album, artist, registration_of_students_for_the_winter_semeste
     a_table_whose_name_is_exactly_sixty_three_bytes_long_0123456789, keyless_source, keyless_target,
     grade, enrollment, memo, note, lab, visa, passport, citizen, exam, act,
     typed_ref, uuid_target, code_target, big_target, student, teacher, course, department CASCADE;
-DROP FUNCTION try_sql(text), cols(regclass), fks(regclass), idxs(regclass), generated_objects();
+DROP FUNCTION try_sql(text, boolean), cols(regclass), fks(regclass), idxs(regclass), generated_objects();
 RESET client_min_messages;

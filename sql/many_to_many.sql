@@ -4,22 +4,7 @@ CREATE EXTENSION ormar_pg;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
--- Helper: run STMT, and on error show SQLSTATE, message, detail and hint
--- (one line each), so the error cases below show their SQLSTATE.
-CREATE FUNCTION m2m_try(stmt text) RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-    st text; msg text; det text; hnt text;
-BEGIN
-    EXECUTE stmt;
-    RETURN NEXT 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-    RETURN NEXT 'sqlstate: ' || st;
-    RETURN NEXT 'message: ' || msg;
-    IF det <> '' THEN RETURN NEXT 'detail: ' || det; END IF;
-    IF hnt <> '' THEN RETURN NEXT 'hint: ' || hnt; END IF;
-END $$;
+\i sql/include/try_sql.sql
 
 -- Helper: the columns of a table or view, in order, with type and NOT NULL.
 CREATE FUNCTION m2m_columns(rel regclass)
@@ -131,7 +116,7 @@ SELECT model, name, direction, kind, target, target_name, related_name, column_n
 INSERT INTO category (name) VALUES ('News'), ('Tech'), ('Sports');
 INSERT INTO post (title) VALUES ('Hello M2M'), ('Second post'), ('Third post');
 INSERT INTO posts_categories (post, category) VALUES (1, 1);
-SELECT * FROM m2m_try($$INSERT INTO posts_categories (post, category) VALUES (1, 1)$$);
+SELECT * FROM try_sql($$INSERT INTO posts_categories (post, category) VALUES (1, 1)$$);
 DELETE FROM posts_categories;
 
 -------------------------------------------------------------------------------
@@ -224,7 +209,7 @@ SELECT ormar.define_model('note', '{"id": {"type": "Integer", "primary_key": tru
 SELECT * FROM m2m_columns('named.notes_tags');
 
 -- both link columns given the same name: refused
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('named.post', 'more', 'category',
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('named.post', 'more', 'category',
     related_name => 'more_posts', through_relation_name => 'x', through_reverse_relation_name => 'x')$$);
 
 -------------------------------------------------------------------------------
@@ -248,14 +233,14 @@ SELECT column_name, data_type FROM information_schema.columns
  WHERE table_schema = 'extra' AND table_name = 'post__categories' ORDER BY ordinal_position;
 
 -- declaring a foreign key from the through model: refused
-SELECT * FROM m2m_try($$SELECT ormar.foreign_key('posts_categories', 'owner', 'post')$$);
+SELECT * FROM try_sql($$SELECT ormar.foreign_key('posts_categories', 'owner', 'post')$$);
 
 -- declaring a many-to-many from the through model: refused
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('posts_categories', 'tags', 'category')$$);
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('posts_categories', 'tags', 'category')$$);
 
 -- the same for the through model of schema extra (its relation was declared
 -- by a "ManyToMany" field)
-SELECT * FROM m2m_try($$SELECT ormar.foreign_key('extra.posts_categories', 'owner', 'post')$$);
+SELECT * FROM try_sql($$SELECT ormar.foreign_key('extra.posts_categories', 'owner', 'post')$$);
 
 -- nothing was added to the through models
 SELECT * FROM m2m_columns('posts_categories');
@@ -266,25 +251,25 @@ SELECT count(*) AS relations_from_through FROM ormar.relation
 SELECT ormar.define_model('linker', '{"id": {"type": "Integer", "primary_key": true},
                                       "owner": {"type": "ForeignKey", "to": "category",
                                                 "related_name": "linkers"}}');
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'linked', 'category',
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('post', 'linked', 'category',
     through => 'linker', related_name => 'linked_posts')$$);
 SELECT * FROM m2m_columns('linker');
 SELECT count(*) AS linked_relations FROM ormar.relation WHERE name = 'linked';
 
 -- through_fields for a through table that exists already: refused
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'cats', 'category',
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('post', 'cats', 'category',
     through => 'posts_categories', related_name => 'cat_posts',
     through_fields => '{"sort_order": {"type": "Integer"}}')$$);
 
 -- a through table already serving a relation cannot serve a second one: refused
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'cats', 'category',
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('post', 'cats', 'category',
     through => 'posts_categories', related_name => 'cat_posts')$$);
 
 -- a through field that is a relation or a primary key: refused
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'cats', 'category',
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('post', 'cats', 'category',
     related_name => 'cat_posts',
     through_fields => '{"who": {"type": "ForeignKey", "to": "post"}}')$$);
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'cats', 'category',
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('post', 'cats', 'category',
     related_name => 'cat_posts',
     through_fields => '{"k": {"type": "Integer", "primary_key": true}}')$$);
 SELECT to_regclass('post_cats') AS post_cats;
@@ -301,16 +286,16 @@ SELECT model, name, direction, related_name, accessor, lookup_view
   FROM ormar.relations WHERE name IN ('tags', 'tagged_posts') ORDER BY model::text, name;
 
 -- a relation named like a column of its model: 42710
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'title', 'tag', related_name => 'x_posts')$$);
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('post', 'title', 'tag', related_name => 'x_posts')$$);
 
 -- a relation named like an existing relation of its model: 42710
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'categories', 'tag', related_name => 'y_posts')$$);
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('post', 'categories', 'tag', related_name => 'y_posts')$$);
 
 -- a reverse name that is a column of the target: 42710 with a HINT
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'labels', 'tag', related_name => 'label')$$);
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('post', 'labels', 'tag', related_name => 'label')$$);
 
 -- a reverse name already used by another relation's reverse side: 42710
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('post', 'labels', 'tag', related_name => 'tagged_posts')$$);
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('post', 'labels', 'tag', related_name => 'tagged_posts')$$);
 
 -- ormar's book.authors / book.co_authors: two many-to-many relations from
 -- one model to the same target
@@ -322,7 +307,7 @@ SELECT ormar.define_model('book', '{"id": {"type": "Integer", "primary_key": tru
 SELECT ormar.many_to_many('book', 'authors', 'author');
 
 -- without related_names the second clashes on author.books, naming both sides
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('book', 'co_authors', 'author')$$);
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('book', 'co_authors', 'author')$$);
 SELECT to_regclass('books_co_authors') AS books_co_authors;
 
 -- with related_name 'books' and 'co_books' both work
@@ -348,7 +333,7 @@ SELECT * FROM books_authors ORDER BY book, author;
 SELECT * FROM books_co_authors ORDER BY book, author;
 
 -- the same clash with "ManyToMany" fields, then solved with related_names
-SELECT * FROM m2m_try($$SELECT ormar.define_model('shelf', '{"id": {"type": "Integer", "primary_key": true},
+SELECT * FROM try_sql($$SELECT ormar.define_model('shelf', '{"id": {"type": "Integer", "primary_key": true},
     "books": {"type": "ManyToMany", "to": "book"},
     "more_books": {"type": "ManyToMany", "to": "book"}}')$$);
 SELECT to_regclass('shelf') AS shelf;
@@ -424,12 +409,12 @@ SELECT * FROM post__categories ORDER BY source_pk, id;
 SELECT * FROM category__posts ORDER BY source_pk, id;
 
 -- add with a missing target row: 23503, nothing stored
-SELECT * FROM m2m_try($$SELECT ormar.add('post', 1, 'categories', 999)$$);
+SELECT * FROM try_sql($$SELECT ormar.add('post', 1, 'categories', 999)$$);
 SELECT count(*) AS links FROM posts_categories;
 
 -- through values on a through table without extra columns: only its
 -- columns are accepted
-SELECT * FROM m2m_try($$SELECT ormar.add('post', 3, 'categories', 1, '{"nope": 1}')$$);
+SELECT * FROM try_sql($$SELECT ormar.add('post', 3, 'categories', 1, '{"nope": 1}')$$);
 
 -- remove returns true, then false
 SELECT ormar.remove('post', 1, 'categories', 2);
@@ -484,17 +469,17 @@ SELECT count(*) AS orphan_categories FROM category WHERE name = 'Orphan';
 SELECT count(*) AS links FROM posts_categories;
 
 -- ... and the same at top level
-SELECT * FROM m2m_try($$SELECT ormar.create_related('post', 999, 'categories', '{"name": "Orphan"}')$$);
+SELECT * FROM try_sql($$SELECT ormar.create_related('post', 999, 'categories', '{"name": "Orphan"}')$$);
 SELECT count(*) AS orphan_categories FROM category WHERE name = 'Orphan';
 
 -- update_through on a foreign-key relation: 22023
 SELECT ormar.define_model('comment', '{"id": {"type": "Integer", "primary_key": true},
                                        "post": {"type": "ForeignKey", "to": "post"}}');
 INSERT INTO comment (post) VALUES (1);
-SELECT * FROM m2m_try($$SELECT ormar.update_through('comment', 1, 'post', 1, '{"x": 1}')$$);
-SELECT * FROM m2m_try($$SELECT ormar.update_through('post', 1, 'comments', 1, '{"x": 1}')$$);
+SELECT * FROM try_sql($$SELECT ormar.update_through('comment', 1, 'post', 1, '{"x": 1}')$$);
+SELECT * FROM try_sql($$SELECT ormar.update_through('post', 1, 'comments', 1, '{"x": 1}')$$);
 -- through values on a foreign-key relation: 22023
-SELECT * FROM m2m_try($$SELECT ormar.add('post', 1, 'comments', 1, '{"x": 1}')$$);
+SELECT * FROM try_sql($$SELECT ormar.add('post', 1, 'comments', 1, '{"x": 1}')$$);
 
 -------------------------------------------------------------------------------
 -- 4b. Proxies with an extra through column (auto.posts_categories.sort_order)
@@ -531,14 +516,14 @@ SELECT * FROM auto.posts_categories ORDER BY post, category;
 -- of a pair that is not linked: false
 SELECT ormar.update_through('auto.post', 2, 'categories', 3, '{"sort_order": 2}');
 -- a link column cannot be changed; an unknown key is refused
-SELECT * FROM m2m_try($$SELECT ormar.update_through('auto.post', 1, 'categories', 1, '{"post": 2}')$$);
-SELECT * FROM m2m_try($$SELECT ormar.update_through('auto.post', 1, 'categories', 1, '{"colour": 2}')$$);
+SELECT * FROM try_sql($$SELECT ormar.update_through('auto.post', 1, 'categories', 1, '{"post": 2}')$$);
+SELECT * FROM try_sql($$SELECT ormar.update_through('auto.post', 1, 'categories', 1, '{"colour": 2}')$$);
 -- nor the through model's own key (posts_categories.id)
-SELECT * FROM m2m_try($$SELECT ormar.update_through('post', 1, 'categories', 1, '{"id": 99}')$$);
+SELECT * FROM try_sql($$SELECT ormar.update_through('post', 1, 'categories', 1, '{"id": 99}')$$);
 -- add and create_related link the rows themselves: through cannot name a
 -- link column (22023), and nothing is inserted
-SELECT * FROM m2m_try($$SELECT ormar.add('auto.post', 2, 'categories', 3, '{"category": 1}')$$);
-SELECT * FROM m2m_try($$SELECT ormar.create_related('auto.post', 2, 'categories', '{}', '{"post": 1}')$$);
+SELECT * FROM try_sql($$SELECT ormar.add('auto.post', 2, 'categories', 3, '{"category": 1}')$$);
+SELECT * FROM try_sql($$SELECT ormar.create_related('auto.post', 2, 'categories', '{}', '{"post": 1}')$$);
 SELECT * FROM auto.posts_categories ORDER BY post, category;
 
 -- create_related with through values
@@ -690,7 +675,7 @@ INSERT INTO gone.src VALUES (1);
 INSERT INTO gone.dst VALUES (1);
 SELECT ormar.add('gone.src', 1, 'dsts', 1);
 -- a through name longer than an identifier is refused (22023), not truncated
-SELECT * FROM m2m_try($$SELECT ormar.many_to_many('gone.dst', 'more', 'gone.dst', through => repeat('t', 70))$$);
+SELECT * FROM try_sql($$SELECT ormar.many_to_many('gone.dst', 'more', 'gone.dst', through => repeat('t', 70))$$);
 DROP TABLE gone.src CASCADE;
 SELECT count(*) AS relations_left FROM ormar.relation WHERE through = 'gone.srcs_dsts'::regclass;
 SELECT * FROM m2m_constraints('gone.srcs_dsts');
@@ -702,7 +687,7 @@ DROP EXTENSION ormar_pg CASCADE;
 DROP SCHEMA gone, docs_field, auto, named, extra, scen CASCADE;
 DROP TABLE comment, posts_categories, posts_tags, linker, books_authors, books_co_authors,
     shelfs_books, shelfs_more_books, shelf, book, author, tag, post, category CASCADE;
-DROP FUNCTION m2m_try(text), m2m_columns(regclass), m2m_constraints(regclass),
+DROP FUNCTION try_sql(text, boolean), m2m_columns(regclass), m2m_constraints(regclass),
     m2m_indexes(regclass), m2m_plan_nodes(text, boolean);
 RESET client_min_messages;
 SELECT count(*) AS leftover_functions FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace

@@ -2,21 +2,7 @@ CREATE EXTENSION ormar_pg;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
--- Helper: run a statement, return 'ok' or its SQLSTATE, message, DETAIL and HINT
--- (DETAIL left out when with_detail is false, for details holding volatile values).
-CREATE FUNCTION try_sql(stmt text, with_detail boolean DEFAULT true) RETURNS text
-LANGUAGE plpgsql AS $f$
-DECLARE st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE stmt;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  IF NOT with_detail THEN det := NULL; END IF;
-  RETURN st || ': ' || msg || coalesce(E'\nDETAIL: ' || nullif(det, ''), '')
-                           || coalesce(E'\nHINT: ' || nullif(hnt, ''), '');
-END $f$;
+\i sql/include/try_sql.sql
 
 -- Helper: the columns of a table as the catalog sees them, in attnum order.
 CREATE FUNCTION cols(tbl regclass)

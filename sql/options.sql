@@ -12,15 +12,7 @@ CREATE EXTENSION ormar_pg;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
-CREATE FUNCTION opt_try(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\i sql/include/try_sql.sql
 
 -- album 1-n track; track n-n genre (through with sort_order); track.album
 SELECT ormar.define_model('album', $${
@@ -221,36 +213,36 @@ SELECT ormar._statements() - :before AS statements;
 -- Errors: unknown field 42703; unknown option, lookup, path or a value of
 -- the wrong shape 22023; too many entries 54000.
 -------------------------------------------------------------------------------
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"plays": 1}}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"order_by": ["-nope"]}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"fields": ["nope"]}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"exclude_fields": ["nope"]}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"through__x": 1}}')$$);
-SELECT opt_try($$SELECT ormar.related('track', 1, 'genres', '{"filter": {"through__nope": 1}}')$$);
-SELECT opt_try($$SELECT ormar.fetch('album', 1, '{tracks}', '{"tracks": {"filter": {"nope__gt": 1}}}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"title__like": "x"}}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"sort": ["id"]}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"limit": -1}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"limit": 1.5}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"limit": "2"}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"order_by": "id"}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"filter": [1]}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"id__in": 1}}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"id__in": [1, null]}}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"id": [1]}}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"id__gt": null}}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"id__isnull": 1}}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"count": "yes"}')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '[1]')$$);
-SELECT opt_try($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"play_count": "many"}}')$$);
-SELECT opt_try($$SELECT ormar.fetch('album', 1, '{tracks}', '{"genres": {"limit": 1}}')$$);
-SELECT opt_try($$SELECT ormar.fetch('album', 1, '{tracks}', '{"tracks__genres": {"limit": 1}}')$$);
-SELECT opt_try($$SELECT ormar.fetch('album', 1, '{tracks}', '{"tracks": 1}')$$);
-SELECT opt_try($$SELECT ormar.fetch('album', 1, '{tracks}', '[]')$$);
-SELECT opt_try($$SELECT ormar.fetch('album', 1, '{tracks__genres}', '{"tracks": {"count": true}}')$$);
-SELECT opt_try(format($$SELECT ormar.related('album', 1, 'tracks', %L)$$,
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"plays": 1}}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"order_by": ["-nope"]}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"fields": ["nope"]}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"exclude_fields": ["nope"]}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"through__x": 1}}')$$);
+SELECT try_sql($$SELECT ormar.related('track', 1, 'genres', '{"filter": {"through__nope": 1}}')$$);
+SELECT try_sql($$SELECT ormar.fetch('album', 1, '{tracks}', '{"tracks": {"filter": {"nope__gt": 1}}}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"title__like": "x"}}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"sort": ["id"]}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"limit": -1}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"limit": 1.5}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"limit": "2"}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"order_by": "id"}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"filter": [1]}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"id__in": 1}}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"id__in": [1, null]}}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"id": [1]}}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"id__gt": null}}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"id__isnull": 1}}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"count": "yes"}')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '[1]')$$);
+SELECT try_sql($$SELECT ormar.related('album', 1, 'tracks', '{"filter": {"play_count": "many"}}')$$);
+SELECT try_sql($$SELECT ormar.fetch('album', 1, '{tracks}', '{"genres": {"limit": 1}}')$$);
+SELECT try_sql($$SELECT ormar.fetch('album', 1, '{tracks}', '{"tracks__genres": {"limit": 1}}')$$);
+SELECT try_sql($$SELECT ormar.fetch('album', 1, '{tracks}', '{"tracks": 1}')$$);
+SELECT try_sql($$SELECT ormar.fetch('album', 1, '{tracks}', '[]')$$);
+SELECT try_sql($$SELECT ormar.fetch('album', 1, '{tracks__genres}', '{"tracks": {"count": true}}')$$);
+SELECT try_sql(format($$SELECT ormar.related('album', 1, 'tracks', %L)$$,
     jsonb_build_object('filter', (SELECT jsonb_object_agg('id' || g || '__gt', 1) FROM generate_series(1, 65) g)))::text);
-SELECT opt_try(format($$SELECT ormar.related('album', 1, 'tracks', %L)$$,
+SELECT try_sql(format($$SELECT ormar.related('album', 1, 'tracks', %L)$$,
     jsonb_build_object('filter', jsonb_build_object('id__in', (SELECT jsonb_agg(g) FROM generate_series(1, 100001) g))))::text);
 
 DROP EXTENSION ormar_pg CASCADE;

@@ -7,17 +7,7 @@ CREATE EXTENSION ormar_pg;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
--- A helper that runs one statement and reports its SQLSTATE and message, so
--- error codes are visible without C source locations.
-CREATE FUNCTION proxies_try(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\i sql/include/try_sql.sql
 
 -------------------------------------------------------------------------------
 -- Models: ormar's Department / Course, a NOT NULL foreign key (lesson.course)
@@ -127,17 +117,17 @@ SELECT count(*) FROM ormar.related('author', '22222222-2222-2222-2222-2222222222
 -------------------------------------------------------------------------------
 -- Keys of the wrong type: 42804, never a silent empty result
 -------------------------------------------------------------------------------
-SELECT proxies_try($$SELECT * FROM ormar.related('department', 1.5, 'courses')$$);
-SELECT proxies_try($$SELECT * FROM ormar.related('department', 'abc', 'courses')$$);
-SELECT proxies_try($$SELECT * FROM ormar.related('department', 9999999999::bigint, 'courses')$$);
-SELECT proxies_try($$SELECT * FROM ormar.related('department', now(), 'courses')$$);
-SELECT proxies_try($$SELECT * FROM ormar.related('department',
+SELECT try_sql($$SELECT * FROM ormar.related('department', 1.5, 'courses')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('department', 'abc', 'courses')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('department', 9999999999::bigint, 'courses')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('department', now(), 'courses')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('department',
                         '11111111-1111-1111-1111-111111111111'::uuid, 'courses')$$);
-SELECT proxies_try($$SELECT * FROM ormar.related('author', 1, 'books')$$);
-SELECT proxies_try($$SELECT * FROM ormar.related('author', 'not-a-uuid', 'books')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('author', 1, 'books')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('author', 'not-a-uuid', 'books')$$);
 -- the target key is checked against the other model's key type
-SELECT proxies_try($$SELECT ormar.add('author', '22222222-2222-2222-2222-222222222222', 'books', 1)$$);
-SELECT proxies_try($$SELECT ormar.add('department', 1, 'courses', 'x')$$);
+SELECT try_sql($$SELECT ormar.add('author', '22222222-2222-2222-2222-222222222222', 'books', 1)$$);
+SELECT try_sql($$SELECT ormar.add('department', 1, 'courses', 'x')$$);
 -- with the message, detail and hint a user sees
 SELECT * FROM ormar.related('department', 'abc', 'courses');
 SELECT * FROM ormar.related('author', 1, 'books');
@@ -173,10 +163,10 @@ SELECT title, author FROM book ORDER BY id;
 -- add of rows that do not exist: 23503, nothing changed
 -------------------------------------------------------------------------------
 SELECT course_state() AS state_before \gset
-SELECT proxies_try($$SELECT ormar.add('department', 2, 'courses', 999)$$);
-SELECT proxies_try($$SELECT ormar.add('department', 999, 'courses', 1)$$);
-SELECT proxies_try($$SELECT ormar.add('course', 999, 'department', 1)$$);
-SELECT proxies_try($$SELECT ormar.add('course', 1, 'department', 999)$$);
+SELECT try_sql($$SELECT ormar.add('department', 2, 'courses', 999)$$);
+SELECT try_sql($$SELECT ormar.add('department', 999, 'courses', 1)$$);
+SELECT try_sql($$SELECT ormar.add('course', 999, 'department', 1)$$);
+SELECT try_sql($$SELECT ormar.add('course', 1, 'department', 999)$$);
 SELECT course_state() = :'state_before' AS unchanged;
 
 -------------------------------------------------------------------------------
@@ -198,14 +188,14 @@ SELECT count(*) AS course_4_rows FROM course WHERE id = 4;
 SELECT ormar.remove('department', 2, 'courses', 2, keep_reversed => false);
 SELECT course_state() = :'state_before' AS only_course_4_gone, course_state();
 -- NULL keep_reversed is refused
-SELECT proxies_try($$SELECT ormar.remove('department', 1, 'courses', 2, NULL)$$);
+SELECT try_sql($$SELECT ormar.remove('department', 1, 'courses', 2, NULL)$$);
 
 -------------------------------------------------------------------------------
 -- remove / clear on a NOT NULL foreign key (lesson.course): 23502, nothing changed
 -------------------------------------------------------------------------------
 SELECT id, title, course FROM lesson ORDER BY id;
-SELECT proxies_try($$SELECT ormar.remove('course', 1, 'lessons', 1)$$);
-SELECT proxies_try($$SELECT ormar.clear('course', 1, 'lessons')$$);
+SELECT try_sql($$SELECT ormar.remove('course', 1, 'lessons', 1)$$);
+SELECT try_sql($$SELECT ormar.clear('course', 1, 'lessons')$$);
 SELECT ormar.remove('course', 1, 'lessons', 1);
 SELECT id, title, course FROM lesson ORDER BY id;
 -- deleting instead of unlinking works on a NOT NULL key
@@ -284,20 +274,20 @@ SELECT title, author FROM book ORDER BY id;
 SELECT count(*) AS courses_before FROM course \gset
 SELECT count(*) AS departments_before FROM department \gset
 -- a data key that is not a column: 22023
-SELECT proxies_try($$SELECT ormar.create_related('department', 1, 'courses',
+SELECT try_sql($$SELECT ormar.create_related('department', 1, 'courses',
                         '{"name": "Ghost", "teacher": "Smith"}')$$);
 SELECT ormar.create_related('department', 1, 'courses', '{"name": "Ghost", "teacher": "Smith"}');
-SELECT proxies_try($$SELECT ormar.create_related('course', 1, 'department',
+SELECT try_sql($$SELECT ormar.create_related('course', 1, 'department',
                         '{"title": "Ghost"}')$$);
 -- data that is not an object: 22023
-SELECT proxies_try($$SELECT ormar.create_related('department', 1, 'courses', '[1, 2]')$$);
+SELECT try_sql($$SELECT ormar.create_related('department', 1, 'courses', '[1, 2]')$$);
 -- a parent that does not exist: 23503
-SELECT proxies_try($$SELECT ormar.create_related('department', 999, 'courses',
+SELECT try_sql($$SELECT ormar.create_related('department', 999, 'courses',
                         '{"name": "Ghost"}')$$);
-SELECT proxies_try($$SELECT ormar.create_related('course', 999, 'department',
+SELECT try_sql($$SELECT ormar.create_related('course', 999, 'department',
                         '{"name": "Ghost"}')$$);
 -- through values on a foreign key: 22023
-SELECT proxies_try($$SELECT ormar.create_related('department', 1, 'courses',
+SELECT try_sql($$SELECT ormar.create_related('department', 1, 'courses',
                         '{"name": "Ghost"}', '{"x": 1}')$$);
 SELECT (SELECT count(*) FROM course) = :courses_before AS no_course_inserted,
        (SELECT count(*) FROM department) = :departments_before AS no_department_inserted,
@@ -399,15 +389,15 @@ SELECT * FROM ormar.related('course', (SELECT id FROM course WHERE name = 'Potte
 -------------------------------------------------------------------------------
 -- Unknown model / relation, NULL arguments
 -------------------------------------------------------------------------------
-SELECT proxies_try($$SELECT * FROM ormar.related('pg_class', 1, 'courses')$$);
-SELECT proxies_try($$SELECT * FROM ormar.related('department', 1, 'students')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('pg_class', 1, 'courses')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('department', 1, 'students')$$);
 SELECT * FROM ormar.related('department', 1, 'students');
-SELECT proxies_try($$SELECT * FROM ormar.related('department', NULL::int, 'courses')$$);
-SELECT proxies_try($$SELECT * FROM ormar.related('department', 1, NULL)$$);
-SELECT proxies_try($$SELECT * FROM ormar.related(NULL, 1, 'courses')$$);
-SELECT proxies_try($$SELECT ormar.add('department', 1, 'courses', NULL::int)$$);
-SELECT proxies_try($$SELECT ormar.clear('department', 1, 'courses', NULL)$$);
-SELECT proxies_try($$SELECT ormar.create_related('department', 1, 'courses', NULL)$$);
+SELECT try_sql($$SELECT * FROM ormar.related('department', NULL::int, 'courses')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('department', 1, NULL)$$);
+SELECT try_sql($$SELECT * FROM ormar.related(NULL, 1, 'courses')$$);
+SELECT try_sql($$SELECT ormar.add('department', 1, 'courses', NULL::int)$$);
+SELECT try_sql($$SELECT ormar.clear('department', 1, 'courses', NULL)$$);
+SELECT try_sql($$SELECT ormar.create_related('department', 1, 'courses', NULL)$$);
 
 -------------------------------------------------------------------------------
 -- Row-level security: proxies and accessors run with the caller's privileges
@@ -432,7 +422,7 @@ SELECT id AS algebra_id FROM course WHERE name = 'Algebra' \gset
 SET ROLE regress_ormar_proxies_reader;
 SELECT count(*) FROM ormar.related('course', :algebra_id, 'department');
 SELECT ormar.remove('department', 1, 'courses', :algebra_id);
-SELECT proxies_try(format('SELECT ormar.add(%L, 2, %L, %s)', 'department', 'courses', :algebra_id));
+SELECT try_sql(format('SELECT ormar.add(%L, 2, %L, %s)', 'department', 'courses', :algebra_id));
 -- clear unlinks only the visible children
 BEGIN;
 SELECT ormar.clear('department', 1, 'courses');
@@ -441,9 +431,9 @@ SELECT name, department FROM course ORDER BY id;
 ROLLBACK;
 -- a role without SELECT on course: 42501
 SET ROLE regress_ormar_proxies_nobody;
-SELECT proxies_try($$SELECT * FROM ormar.related('department', 1, 'courses')$$);
-SELECT proxies_try($$SELECT * FROM ormar.related('course', 1, 'department')$$);
-SELECT proxies_try($$SELECT ormar.add('department', 1, 'courses', 1)$$);
+SELECT try_sql($$SELECT * FROM ormar.related('department', 1, 'courses')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('course', 1, 'department')$$);
+SELECT try_sql($$SELECT ormar.add('department', 1, 'courses', 1)$$);
 SELECT * FROM ormar.related('department', 1, 'courses');
 RESET ROLE;
 -- and nothing changed for the owner
@@ -456,5 +446,5 @@ SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
 DROP TABLE book, author, lesson, course, department CASCADE;
 RESET client_min_messages;
-DROP FUNCTION proxies_try(text), course_state(), refuse_locked();
+DROP FUNCTION try_sql(text, boolean), course_state(), refuse_locked();
 DROP ROLE regress_ormar_proxies_reader, regress_ormar_proxies_nobody;

@@ -5,19 +5,7 @@ CREATE EXTENSION ormar_pg;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
--- Helper: run a statement, return 'ok' or its SQLSTATE, message, DETAIL and HINT.
-CREATE FUNCTION try_sql(stmt text) RETURNS text
-LANGUAGE plpgsql AS $f$
-DECLARE st text; msg text; det text; hnt text;
-BEGIN
-  EXECUTE stmt;
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                          det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-  RETURN st || ': ' || msg || coalesce(E'\nDETAIL: ' || nullif(det, ''), '')
-                           || coalesce(E'\nHINT: ' || nullif(hnt, ''), '');
-END $f$;
+\i sql/include/try_sql.sql
 
 -- Helper: column types of a table, fully qualified, in attnum order.
 CREATE FUNCTION coltypes(tbl regclass)
@@ -108,5 +96,5 @@ SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
 DROP TABLE typed, tag, tagged, tagged_tags, typed_tags CASCADE;
 DROP SCHEMA evil CASCADE;
-DROP FUNCTION try_sql(text), coltypes(regclass);
+DROP FUNCTION try_sql(text, boolean), coltypes(regclass);
 RESET client_min_messages;

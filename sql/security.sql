@@ -16,19 +16,7 @@ CREATE SCHEMA mallory AUTHORIZATION ormar_sec_mallory;
 CREATE SCHEMA carol;
 DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO ormar_sec_alice, ormar_sec_bob', current_database()); END $$;
 
--- Run one statement; 'ok' or its SQLSTATE and message.
-CREATE FUNCTION public.sec_try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    st text;
-    msg text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
-    RETURN st || ': ' || msg;
-END
-$$;
+\i sql/include/try_sql.sql
 
 -- Relations of the catalog with their status and the owners of their objects.
 CREATE FUNCTION public.sec_rels() RETURNS TABLE(model regclass, name text, status text,
@@ -62,7 +50,7 @@ INSERT INTO alice.secrets VALUES (1, 'keep me');
 RESET ROLE;
 SET ROLE ormar_sec_mallory;
 SELECT ormar.define_model('post', '{"id": {"type": "Integer", "primary_key": true}}', 'mallory');
-SELECT sec_try($$SELECT ormar.many_to_many('mallory.post', 'cats', 'alice.category', through => 'alice.secrets')$$);
+SELECT try_sql($$SELECT ormar.many_to_many('mallory.post', 'cats', 'alice.category', through => 'alice.secrets')$$);
 -- a through table that does not exist yet is accepted while pending ...
 SELECT ormar.many_to_many('mallory.post', 'cats', 'alice.category', through => 'alice.later');
 RESET ROLE;
@@ -75,7 +63,7 @@ SELECT * FROM sec_rels() WHERE name = 'cats';
 SELECT * FROM sec_fks('alice.later');
 RESET ROLE;
 SET ROLE ormar_sec_mallory;
-SELECT sec_try($$SELECT ormar.update_forward_refs('mallory.post')$$);
+SELECT try_sql($$SELECT ormar.update_forward_refs('mallory.post')$$);
 SELECT ormar.drop_relation('mallory.post', 'cats');
 RESET ROLE;
 
@@ -191,15 +179,15 @@ SELECT count(*) AS bob_accessors FROM pg_proc WHERE proname = 'department' AND p
 ---------------------------------------------------------------------------
 -- 3. The event-trigger functions cannot be called directly (39P03)
 ---------------------------------------------------------------------------
-SELECT sec_try('SELECT ormar._on_ddl_start()');
-SELECT sec_try('SELECT ormar._on_ddl_end()');
-SELECT sec_try('SELECT ormar._on_sql_drop()');
+SELECT try_sql('SELECT ormar._on_ddl_start()');
+SELECT try_sql('SELECT ormar._on_ddl_end()');
+SELECT try_sql('SELECT ormar._on_sql_drop()');
 
 ---------------------------------------------------------------------------
 -- cleanup
 ---------------------------------------------------------------------------
 DROP EXTENSION ormar_pg CASCADE;
 DROP SCHEMA alice, bob, mallory, carol CASCADE;
-DROP FUNCTION public.sec_try(text), public.sec_rels(), public.sec_fks(regclass);
+DROP FUNCTION public.try_sql(text, boolean), public.sec_rels(), public.sec_fks(regclass);
 DO $$ BEGIN EXECUTE format('REVOKE CREATE ON DATABASE %I FROM ormar_sec_alice, ormar_sec_bob', current_database()); END $$;
 DROP ROLE ormar_sec_alice, ormar_sec_bob, ormar_sec_mallory;

@@ -11,21 +11,7 @@ CREATE EXTENSION ormar_pg;
 CREATE SCHEMA sp;
 SET search_path = sp, public;
 
--- Run one statement; 'ok' or its SQLSTATE, message and detail (no C locations).
-CREATE FUNCTION sp_try(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    st text;
-    msg text;
-    det text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                            det = PG_EXCEPTION_DETAIL;
-    RETURN st || ': ' || msg || CASE WHEN det <> '' THEN ' | ' || det ELSE '' END;
-END
-$$;
+\i sql/include/try_sql.sql
 
 -- Columns of a table in order, with their types and NOT NULL.
 CREATE FUNCTION sp_cols(tbl regclass) RETURNS text LANGUAGE sql STABLE AS $$
@@ -171,9 +157,9 @@ SELECT * FROM ormar.related('person', 6, 'employees');
 SELECT ormar.clear('person', 6, 'employees');
 
 -- a self-reference whose related_name is its own name is a clash (42710)
-SELECT sp_try($$SELECT ormar.foreign_key('person', 'mentor', 'person', related_name => 'mentor')$$);
+SELECT try_sql($$SELECT ormar.foreign_key('person', 'mentor', 'person', related_name => 'mentor')$$);
 -- a second self-reference reusing the reverse name "employees" is a clash too
-SELECT sp_try($$SELECT ormar.foreign_key('person', 'mentor', 'person', related_name => 'employees')$$);
+SELECT try_sql($$SELECT ormar.foreign_key('person', 'mentor', 'person', related_name => 'employees')$$);
 -- and nothing of them was created
 SELECT sp_cols('person');
 SELECT count(*) FROM ormar.relations WHERE name = 'mentor' OR related_name = 'mentor';
@@ -334,24 +320,24 @@ SELECT count(*) FROM pg_constraint WHERE confrelid = 'label'::regclass;
 
 -- using a pending relation fails with 55000 and names the missing model
 INSERT INTO review (id, body) VALUES (1, 'fine');
-SELECT sp_try($$SELECT * FROM ormar.related('review', 1, 'reviewer')$$);
-SELECT sp_try($$SELECT ormar.add('review', 1, 'reviewer', 1)$$);
-SELECT sp_try($$SELECT ormar.remove('review', 1, 'reviewer', 1)$$);
-SELECT sp_try($$SELECT ormar.clear('review', 1, 'reviewer')$$);
-SELECT sp_try($$SELECT ormar.create_related('review', 1, 'reviewer', '{"id": 1}')$$);
-SELECT sp_try($$SELECT * FROM ormar.related('review', 1, 'labels')$$);
-SELECT sp_try($$SELECT ormar.add('review', 1, 'labels', 'x')$$);
-SELECT sp_try($$SELECT ormar.remove('review', 1, 'labels', 'x')$$);
-SELECT sp_try($$SELECT ormar.clear('review', 1, 'labels')$$);
-SELECT sp_try($$SELECT ormar.create_related('review', 1, 'labels', '{"code": "x"}')$$);
-SELECT sp_try($$SELECT ormar.update_through('review', 1, 'labels', 'x', '{"a": 1}')$$);
-SELECT sp_try($$SELECT * FROM ormar.traverse('review', 1, 'reviewer')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('review', 1, 'reviewer')$$);
+SELECT try_sql($$SELECT ormar.add('review', 1, 'reviewer', 1)$$);
+SELECT try_sql($$SELECT ormar.remove('review', 1, 'reviewer', 1)$$);
+SELECT try_sql($$SELECT ormar.clear('review', 1, 'reviewer')$$);
+SELECT try_sql($$SELECT ormar.create_related('review', 1, 'reviewer', '{"id": 1}')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('review', 1, 'labels')$$);
+SELECT try_sql($$SELECT ormar.add('review', 1, 'labels', 'x')$$);
+SELECT try_sql($$SELECT ormar.remove('review', 1, 'labels', 'x')$$);
+SELECT try_sql($$SELECT ormar.clear('review', 1, 'labels')$$);
+SELECT try_sql($$SELECT ormar.create_related('review', 1, 'labels', '{"code": "x"}')$$);
+SELECT try_sql($$SELECT ormar.update_through('review', 1, 'labels', 'x', '{"a": 1}')$$);
+SELECT try_sql($$SELECT * FROM ormar.traverse('review', 1, 'reviewer')$$);
 -- the reverse side of a pending relation does not exist yet
-SELECT sp_try($$SELECT * FROM ormar.related('label', 'x', 'reviews')$$);
+SELECT try_sql($$SELECT * FROM ormar.related('label', 'x', 'reviews')$$);
 
 -- update_forward_refs fails with 55000 listing what is still pending
-SELECT sp_try($$SELECT ormar.update_forward_refs('review')$$);
-SELECT sp_try($$SELECT ormar.update_forward_refs('article')$$);
+SELECT try_sql($$SELECT ormar.update_forward_refs('review')$$);
+SELECT try_sql($$SELECT ormar.update_forward_refs('article')$$);
 -- a model without pending relations: nothing to build
 SELECT ormar.update_forward_refs('person');
 
@@ -418,7 +404,7 @@ SELECT ormar.foreign_key('note', 'folder', 'folder');
 SELECT ormar.foreign_key('note', 'drawer', 'drawer');
 SELECT ormar.define_model('folder_draft', '{"id": {"type": "Integer", "primary_key": true}}');
 ALTER TABLE folder_draft RENAME TO folder;
-SELECT sp_try($$SELECT ormar.update_forward_refs('note')$$);
+SELECT try_sql($$SELECT ormar.update_forward_refs('note')$$);
 SELECT name, status, target FROM sp_rels('note');
 SELECT sp_cols('note');
 SELECT count(*) FROM pg_constraint WHERE conrelid = 'note'::regclass AND contype = 'f';
@@ -433,10 +419,10 @@ SELECT sp_cols('note');
 -- the relation stays pending with a WARNING naming the clash, and
 -- update_forward_refs reports it (55000)
 SELECT ormar.foreign_key('review', 'shelf', 'shelf', related_name => 'title');
-SELECT sp_try($$SELECT ormar.define_model('shelf', '{"id": {"type": "Integer", "primary_key": true}, "title": {"type": "Text"}}')$$);
+SELECT try_sql($$SELECT ormar.define_model('shelf', '{"id": {"type": "Integer", "primary_key": true}, "title": {"type": "Text"}}')$$);
 SELECT to_regclass('sp.shelf');
 SELECT name, status FROM sp_rels('review') WHERE name = 'shelf';
-SELECT sp_try($$SELECT ormar.update_forward_refs('review')$$);
+SELECT try_sql($$SELECT ormar.update_forward_refs('review')$$);
 SELECT sp_cols('review');
 -- a pending relation can be dropped; nothing else is touched
 SELECT ormar.drop_relation('review', 'shelf');
@@ -539,7 +525,7 @@ SELECT name, direction, target, status FROM sp_rels('tutor', 'pupil');
 -- an unresolved reference fails the whole call with 55000 and leaves nothing
 SELECT count(*) AS models FROM ormar.model;
 SELECT count(*) AS relations FROM ormar.relation;
-SELECT sp_try($$SELECT * FROM ormar.define_models('{
+SELECT try_sql($$SELECT * FROM ormar.define_models('{
     "school": {"id": {"type": "Integer", "primary_key": true},
                "head": {"type": "ForeignKey", "to": "principal"}},
     "class":  {"id": {"type": "Integer", "primary_key": true},
@@ -625,14 +611,14 @@ SELECT depth, node->>'name' AS name FROM ormar.traverse('child', 5, 'also_friend
 
 -- refused: a relation that is not self-referencing (22023), a negative
 -- max_depth (22023), an unknown relation (42704), NULL arguments (22004)
-SELECT sp_try($$SELECT * FROM ormar.traverse('student', 1, 'primary_teacher')$$);
-SELECT sp_try($$SELECT * FROM ormar.traverse('teacher', 1, 'students')$$);
-SELECT sp_try($$SELECT * FROM ormar.traverse('critic', 1, 'reviews')$$);
-SELECT sp_try($$SELECT * FROM ormar.traverse('person', 1, 'employees', -1)$$);
-SELECT sp_try($$SELECT * FROM ormar.traverse('person', 1, 'name')$$);
-SELECT sp_try($$SELECT * FROM ormar.traverse('person', NULL::int, 'employees')$$);
-SELECT sp_try($$SELECT * FROM ormar.traverse('person', 1, NULL)$$);
-SELECT sp_try($$SELECT * FROM ormar.traverse('person', 'x', 'employees')$$);
+SELECT try_sql($$SELECT * FROM ormar.traverse('student', 1, 'primary_teacher')$$);
+SELECT try_sql($$SELECT * FROM ormar.traverse('teacher', 1, 'students')$$);
+SELECT try_sql($$SELECT * FROM ormar.traverse('critic', 1, 'reviews')$$);
+SELECT try_sql($$SELECT * FROM ormar.traverse('person', 1, 'employees', -1)$$);
+SELECT try_sql($$SELECT * FROM ormar.traverse('person', 1, 'name')$$);
+SELECT try_sql($$SELECT * FROM ormar.traverse('person', NULL::int, 'employees')$$);
+SELECT try_sql($$SELECT * FROM ormar.traverse('person', 1, NULL)$$);
+SELECT try_sql($$SELECT * FROM ormar.traverse('person', 'x', 'employees')$$);
 -- a missing key: no rows
 SELECT count(*) FROM ormar.traverse('person', 999, 'employees');
 SELECT count(*) FROM ormar.traverse('person', 999, 'mentors');
@@ -675,7 +661,7 @@ SELECT ormar.define_model('game', $${
     "not_liked_by": {"type": "ForeignKey", "to": "child", "related_name": "not_liked_games"}
 }$$);
 -- without distinct related_names the second foreign key would clash (42710)
-SELECT sp_try($$SELECT ormar.foreign_key('game', 'disliked_by', 'child', related_name => 'liked_games')$$);
+SELECT try_sql($$SELECT ormar.foreign_key('game', 'disliked_by', 'child', related_name => 'liked_games')$$);
 SELECT * FROM sp_rels('game');
 SELECT name, direction FROM sp_rels('child');
 
@@ -689,7 +675,7 @@ SELECT g.name FROM child c, LATERAL liked_games(c) g WHERE c.id = 41 ORDER BY g.
 SELECT g.name FROM child c, LATERAL not_liked_games(c) g WHERE c.id = 41 ORDER BY g.id;
 
 -- without cascade: 2BP01, nothing changes
-SELECT sp_try($$SELECT ormar.drop_model('child')$$);
+SELECT try_sql($$SELECT ormar.drop_model('child')$$);
 SELECT count(*) FROM ormar.relations WHERE model = 'child'::regclass OR target = 'child'::regclass;
 
 SELECT ormar.drop_model('child', cascade => true);
@@ -728,8 +714,8 @@ SELECT count(*) FROM childs_friends;
 
 -- the model and its relations can be declared again over the kept data
 SELECT ormar.register_model('child');
-SELECT sp_try($$SELECT ormar.many_to_many('child', 'friends', 'child', related_name => 'also_friends')$$);
-SELECT sp_try($$SELECT ormar.foreign_key('game', 'liked_by', 'child', related_name => 'liked_games')$$);
+SELECT try_sql($$SELECT ormar.many_to_many('child', 'friends', 'child', related_name => 'also_friends')$$);
+SELECT try_sql($$SELECT ormar.foreign_key('game', 'liked_by', 'child', related_name => 'liked_games')$$);
 SELECT * FROM ormar.related('child', 40, 'friends');
 SELECT * FROM ormar.related('child', 40, 'liked_games');
 
@@ -740,4 +726,5 @@ RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA sp CASCADE;
 DROP SCHEMA archive CASCADE;
+DROP FUNCTION try_sql(text, boolean);
 DROP EXTENSION ormar_pg CASCADE;
