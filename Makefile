@@ -33,7 +33,7 @@ EXTENSION = ormar_pg
 DATA = ormar_pg--0.1.0.sql ormar_pg--0.2.0.sql ormar_pg--0.1.0--0.2.0.sql
 PGFILEDESC = "ormar_pg - ormar relation model in PostgreSQL"
 
-REGRESS = models foreign_keys accessors proxies errors many_to_many self_pending dump_restore fetch security packaging
+REGRESS = models foreign_keys accessors proxies errors many_to_many self_reference pending define_models traverse drop_model dump_restore fetch security packaging
 REGRESS += search_path
 REGRESS += diagram
 REGRESS += adopt register_schema

@@ -10,7 +10,7 @@
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION ormar_pg;
-SET client_min_messages = warning;	-- pending NOTICEs are checked in sql/self_pending.sql
+SET client_min_messages = warning;	-- pending NOTICEs are checked in sql/pending.sql
 
 SELECT plan(67);
 
