@@ -53,6 +53,27 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# `make prove`: the pgTAP files test/*.sql (TAP_TESTS, the list .ci/test runs
+# too) with pg_prove against the installed extension, each in a fresh
+# database tap_<name> made and dropped here, connecting as installcheck does
+# (PGHOST, PGPORT, PGUSER).  Needs pgTAP in the server and pg_prove (Debian:
+# postgresql-15-pgtap, libtap-parser-sourcehandler-pgtap-perl).  Run from the
+# source directory; PROVE_FLAGS=--verbose shows every assertion.
+TAP_TESTS = $(sort $(wildcard test/*.sql))
+PROVE_FLAGS ?=
+
+.PHONY: prove
+prove:
+	@failed=""; \
+	for f in $(TAP_TESTS); do \
+		db=tap_$$(basename "$$f" .sql); \
+		PGOPTIONS="$$PGOPTIONS -c client_min_messages=warning" $(bindir)/dropdb --if-exists "$$db" && \
+			$(bindir)/createdb "$$db" || exit 1; \
+		pg_prove --psql-bin $(bindir)/psql $(PROVE_FLAGS) -d "$$db" "$$f" || failed="$$failed $$f"; \
+		$(bindir)/dropdb --if-exists "$$db"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make prove: failed:$$failed" >&2; exit 1; fi
+
 # `make dist`: the PGXN release archive, ormar_pg-<version>.zip, made by
 # `git archive` from the committed HEAD (commit first).  The version is the
 # control file's default_version, which META.json must repeat
