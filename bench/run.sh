@@ -3,7 +3,10 @@
 # returning the same result, measured interleaved in ONE run, each line's mean
 # latency and its ratio to the group's reference (the first line, 1.00).
 #
-#   bash bench/run.sh [seconds per run, default 5] [rounds, default 3] [group regex]
+#   bash bench/run.sh [seconds per run, default 3] [rounds, default 5] [group regex]
+#
+# A line's figure is the median of its rounds (a round disturbed by other work
+# on the machine does not move it); a full run takes about 10 minutes.
 #
 # With a group regex (e.g. '^f1'), only the matching groups run, and not W6.
 # The cluster: ORMAR_PG_ROOT=DIR (a private PostgreSQL copy made by
@@ -14,8 +17,8 @@
 set -euo pipefail
 self=$(readlink -f "${BASH_SOURCE[0]}")
 cd "$(dirname "$self")"
-SECS=${1:-5}
-ROUNDS=${2:-3}
+SECS=${1:-3}
+ROUNDS=${2:-5}
 ONLY=${3:-}
 
 if [ -z "${ORMAR_BENCH_INSIDE:-}" ]; then
@@ -38,6 +41,11 @@ psql -X -q -v ON_ERROR_STOP=1 -d bench -f setup.sql >/dev/null
 
 calc() { awk "BEGIN { print $* }"; }
 
+# median of the numbers given as arguments
+median() {
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # mean latency (ms) of one pgbench run of script $1
 latency() {
     pgbench -n -M prepared -c 1 -T "$SECS" -f "$1" bench 2>&1 |
@@ -56,7 +64,7 @@ GROUPS_SPEC=(
 "t1|the whole 100,000-person org chart from the root|t1_hand_cte:hand recursive CTE + to_jsonb t1_ormar:ormar.traverse(...)"
 )
 
-printf '\n%-62s %10s %7s\n' "workload" "mean ms" "ratio"
+printf '\n%-62s %10s %7s\n' "workload" "median ms" "ratio"
 for spec in "${GROUPS_SPEC[@]}"; do
     IFS='|' read -r gid title items <<<"$spec"
     if [ -n "$ONLY" ] && ! [[ $gid =~ $ONLY ]]; then
@@ -64,23 +72,24 @@ for spec in "${GROUPS_SPEC[@]}"; do
     fi
     # split "script:label script:label ..." at each " name:" boundary
     mapfile -t entries < <(sed -E 's/ ([a-z0-9_]+):/\n\1:/g' <<<"$items")
-    scripts=(); labels=(); sums=()
+    scripts=(); labels=(); runs=()
     for e in "${entries[@]}"; do
-        scripts+=("${e%%:*}"); labels+=("${e#*:}"); sums+=(0)
+        scripts+=("${e%%:*}"); labels+=("${e#*:}"); runs+=("")
     done
     n=${#scripts[@]}
     for r in $(seq "$ROUNDS"); do
         # rotate which line goes first, so drift hits every line alike
         for k in $(seq 0 $((n - 1))); do
             i=$(((k + r) % n))
-            t=$(latency "${scripts[$i]}.sql")
-            sums[$i]=$(calc "${sums[$i]} + $t")
+            runs[$i]+=" $(latency "${scripts[$i]}.sql")"
         done
     done
-    ref=$(calc "${sums[0]} / $ROUNDS")
+    # shellcheck disable=SC2086
+    ref=$(median ${runs[0]})
     printf '%s\n' "$gid  $title"
     for i in $(seq 0 $((n - 1))); do
-        m=$(calc "${sums[$i]} / $ROUNDS")
+        # shellcheck disable=SC2086
+        m=$(median ${runs[$i]})
         printf '  %-60s %10.4f %7.2f\n' "${labels[$i]}" "$m" "$(calc "$m / $ref")"
     done
 done
