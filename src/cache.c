@@ -71,6 +71,13 @@ static Oid	catalog_relid = InvalidOid;
 /* ormar_catalog_writes as of the last time the cache was checked */
 static uint64 seen_catalog_writes = 0;
 
+/*
+ * Relcache invalidation: of ormar.relation (a catalog write committed, here
+ * or elsewhere), of a table a cached entry uses (its columns, key or name may
+ * have changed), or of everything (relid 0, after a cache reset).  Any of
+ * them makes every entry stale and starts a new generation, so that a call
+ * that resolved from the old state notices (ormar_lock_tables).
+ */
 static void
 relcache_callback(Datum arg, Oid relid)
 {
@@ -81,6 +88,7 @@ relcache_callback(Datum arg, Oid relid)
 	}
 }
 
+/* Called once per backend from _PG_init. */
 void
 ormar_cache_init(void)
 {
@@ -118,6 +126,11 @@ check_own_writes(void)
 	}
 }
 
+/*
+ * Make the caches usable: create them on first use, and empty them (their
+ * kept plans included) when they have gone stale, so every entry read
+ * afterwards was built from the catalog as it is now.
+ */
 static void
 ensure_cache(void)
 {
@@ -168,12 +181,14 @@ ensure_cache(void)
 	(void) catalog_oid();
 }
 
+/* pstrdup into CXT that keeps NULL. */
 static char *
 cache_strdup(const char *s, MemoryContext cxt)
 {
 	return s ? MemoryContextStrdup(cxt, s) : NULL;
 }
 
+/* Deep copy of model SRC into CXT. */
 static void
 copy_model(OrmarModel *dst, const OrmarModel *src, MemoryContext cxt)
 {
@@ -222,6 +237,11 @@ copy_call(ProxyCall *dst, const ProxyCall *src, MemoryContext cxt)
 	dst->th_other = cache_strdup(src->th_other, cxt);
 }
 
+/*
+ * The hash key of (MODEL, RELATION), zero-padded as HASH_BLOBS compares the
+ * whole struct; false when RELATION is too long to be cached (relation names
+ * may exceed NAMEDATALEN), so the caller goes to the catalog every time.
+ */
 static bool
 make_key(CallKey *key, Oid model, const char *relation)
 {
@@ -370,6 +390,7 @@ ormar_cache_put_plan_aux(Oid model, const char *relation, int op, SPIPlanPtr pla
 	MemoryContextSwitchTo(old);
 }
 
+/* Hash of a statement entry's key; entries compare MODEL and TEXT too. */
 static uint64
 sql_hash(Oid model, const char *text)
 {
@@ -397,6 +418,11 @@ ormar_cache_get_sql(Oid model, const char *text, char **sql, OrmarModel *m)
 	return true;
 }
 
+/*
+ * Keep statement SQL built for MODEL from TEXT, with the model it runs on and
+ * the tables it reads (RELIDS, whose invalidations make it stale).  Nothing
+ * is kept when the cache moved on from generation GEN while it was built.
+ */
 void
 ormar_cache_put_sql(Oid model, const char *text, const char *sql, const OrmarModel *m,
 					List *relids, uint64 gen)
@@ -422,6 +448,7 @@ ormar_cache_put_sql(Oid model, const char *text, const char *sql, const OrmarMod
 	MemoryContextSwitchTo(old);
 }
 
+/* list_sort comparator: OIDs ascending. */
 static int
 oid_cmp(const ListCell *a, const ListCell *b)
 {
