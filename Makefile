@@ -39,7 +39,7 @@ REGRESS += diagram
 REGRESS += adopt register_schema
 REGRESS += bound_params
 REGRESS += options bounds
-REGRESS += trusted_types
+REGRESS += trusted_types role_boundaries
 REGRESS_OPTS = --inputdir=. --outputdir=results
 ISOLATION = concurrent_add add_vs_clear declare_declare cache_invalidation declare_vs_proxy
 ISOLATION_OPTS = --inputdir=. --outputdir=results

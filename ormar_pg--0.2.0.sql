@@ -3,6 +3,26 @@
 
 \echo Use "CREATE EXTENSION ormar_pg" to load this file. \quit
 
+-- The schema ormar must belong to a superuser.  CREATE EXTENSION creates it,
+-- owned by the installing superuser, unless it exists already: then its owner
+-- could drop or add functions in it (a better-matching overload of an API
+-- function) and every caller of ormar.* would run that role's code.
+DO $ormar_schema_owner$
+DECLARE
+    owner pg_catalog.name;
+BEGIN
+    SELECT r.rolname INTO owner
+      FROM pg_catalog.pg_namespace n JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) n.nspowner
+     WHERE n.nspname OPERATOR(pg_catalog.=) 'ormar' AND NOT r.rolsuper;
+    IF FOUND THEN
+        RAISE EXCEPTION 'schema "ormar" is owned by role "%", which is not a superuser', owner
+            USING ERRCODE = '42501',
+                  DETAIL = 'Its owner could replace the functions of ormar_pg that every role calls.',
+                  HINT = 'Drop the schema, or give it to a superuser with ALTER SCHEMA ormar OWNER TO, before installing ormar_pg.';
+    END IF;
+END
+$ormar_schema_owner$;
+
 -------------------------------------------------------------------------------
 -- Catalog
 --

@@ -26,6 +26,7 @@
 #include "catalog/pg_operator.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 
 #include "parser/parse_func.h"
 #include "access/stratnum.h"
@@ -118,9 +119,11 @@ ormar_ddl_fk_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 		comment_on(psprintf("INDEX %s", quote_qualified_identifier(m->schema, rel->index_name)),
 				   psprintf("ormar_pg: index of foreign key of relation %s", desc));
 	}
-	if (!(rel->adopted & ORMAR_ADOPTED_CONSTRAINT))
-		comment_on(psprintf("CONSTRAINT %s ON %s", quoted_ident(rel->constraint_name), m->qualified),
-				   psprintf("ormar_pg: foreign key of relation %s", desc));
+	/*
+	 * The constraint gets no comment: when the target's owner retypes its
+	 * key, PostgreSQL rebuilds the constraint and its comment, and
+	 * commenting needs ownership of this table, which that role may lack.
+	 */
 }
 
 /* Row estimate for a to-many accessor: rows of TABLE per row of PER. */
@@ -263,10 +266,12 @@ generate_m2m_side(OrmarRel *rel, OrmarModel *self, OrmarModel *other,
 /*
  * Grants of a generated object that is about to be regenerated, so that a
  * user's GRANT or REVOKE on an accessor or view survives the change of its
- * tables.  Empty lists when the object keeps the default privileges.
+ * tables.  An object that keeps the default privileges (a NULL ACL) is not
+ * the same as one whose grants were all revoked (an empty ACL).
  */
 typedef struct SavedAcl
 {
+	bool		is_default;		/* NULL ACL: the defaults, nothing to restore */
 	List	   *privileges;		/* "SELECT", "EXECUTE", ... */
 	List	   *grantees;		/* "PUBLIC" or a quoted role [WITH GRANT OPTION] */
 } SavedAcl;
@@ -278,10 +283,20 @@ save_acl(Oid oid, bool is_function, SavedAcl *acl)
 	Oid			argtypes[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(oid)};
 
+	acl->is_default = true;
 	acl->privileges = NIL;
 	acl->grantees = NIL;
 	if (!OidIsValid(oid))
 		return;
+	ormar_exec(is_function ?
+			   "SELECT p.proacl IS NULL FROM pg_catalog.pg_proc p"
+			   " WHERE p.oid OPERATOR(pg_catalog.=) $1" :
+			   "SELECT c.relacl IS NULL FROM pg_catalog.pg_class c"
+			   " WHERE c.oid OPERATOR(pg_catalog.=) $1",
+			   1, argtypes, values, NULL, false, 1);
+	if (SPI_processed == 0 || ormar_getbool(0, 1))
+		return;
+	acl->is_default = false;
 	ormar_exec(is_function ?
 			   "SELECT a.privilege_type, CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'"
 			   " ELSE pg_catalog.quote_ident(r.rolname) END, a.is_grantable"
@@ -303,19 +318,26 @@ save_acl(Oid oid, bool is_function, SavedAcl *acl)
 	}
 }
 
-/* Give the regenerated object OID the grants saved from its predecessor. */
+/*
+ * Give the regenerated object OID the grants saved from its predecessor:
+ * everything revoked, from PUBLIC and from its owner too, then each saved
+ * grant given again (the owner's own among them, unless it had revoked them).
+ */
 static void
 restore_acl(Oid oid, bool is_function, SavedAcl *acl)
 {
 	char	   *object;
+	Oid			owner;
 	ListCell   *lp,
 			   *lg;
 
-	if (acl->privileges == NIL || !OidIsValid(oid))
+	if (acl->is_default || !OidIsValid(oid))
 		return;
 	object = is_function ? psprintf("FUNCTION %s", format_procedure_qualified(oid)) :
 		psprintf("TABLE %s", ormar_qualified_rel(oid));
-	ormar_ddl(psprintf("REVOKE ALL ON %s FROM PUBLIC", object));
+	owner = ormar_object_owner(oid, is_function);
+	ormar_ddl(psprintf("REVOKE ALL ON %s FROM PUBLIC, %s", object,
+					   quote_identifier(GetUserNameFromId(owner, false))));
 	forboth(lp, acl->privileges, lg, acl->grantees)
 		ormar_ddl(psprintf("GRANT %s ON %s TO %s", (char *) lfirst(lp), object,
 						   (char *) lfirst(lg)));
@@ -500,23 +522,15 @@ ormar_ddl_drop_relation_objects(OrmarRel *rel, bool drop_data)
 /*
  * Every object ormar_pg generated on through table RELID says where it
  * comes from (\d+, pg_description): the table and its pair key when it
- * created them; adopted objects keep their own comments.
+ * created them, the reversed pair's index; adopted objects keep their own
+ * comments.  The two foreign keys get none, for the reason given in
+ * ormar_ddl_fk_objects.
  */
 static void
-comment_through_objects(OrmarRel *rel, OrmarModel *m, Oid relid, const char *qualified,
-						char *fk1, char *fk2)
+comment_through_objects(OrmarRel *rel, OrmarModel *m, Oid relid, const char *qualified)
 {
-	const char *cols[] = {rel->through_column, rel->through_reverse_column};
-	char	   *fks[] = {fk1, fk2};
-	int			adopted[] = {ORMAR_ADOPTED_THROUGH_CONSTRAINT,
-	ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT};
 	char	   *desc = psprintf("%s.%s", m->name, rel->name);
 
-	for (int i = 0; i < 2; i++)
-		if (!(rel->adopted & adopted[i]))
-			comment_on(psprintf("CONSTRAINT %s ON %s", quoted_ident(fks[i]), qualified),
-					   psprintf("ormar_pg: foreign key of through column %s of relation %s",
-								cols[i], desc));
 	if (!(rel->adopted & ORMAR_ADOPTED_INDEX))
 		comment_on(psprintf("INDEX %s", quote_qualified_identifier(rel->through_schema,
 																  rel->index_name)),
@@ -599,10 +613,9 @@ complete_through_table(OrmarRel *rel, OrmarModel *m, OrmarModel *t, Oid relid,
 /*
  * The foreign key of through table RELID's link COLUMN to model REF, named
  * GENERATED: an existing one is adopted (FLAG in REL's adopted), else it is
- * created ON DELETE CASCADE ON UPDATE CASCADE (as Citus allows).  Returns
- * the name it has.
+ * created ON DELETE CASCADE ON UPDATE CASCADE (as Citus allows).
  */
-static char *
+static void
 link_fk(OrmarRel *rel, Oid relid, const char *column, OrmarModel *ref,
 		const char *generated, int flag)
 {
@@ -610,7 +623,6 @@ link_fk(OrmarRel *rel, Oid relid, const char *column, OrmarModel *ref,
 
 	if (!(rel->adopted & flag))
 		ormar_ddl_add_fk(relid, name, column, ref, ormar_citus_link_actions(relid, column));
-	return name;
 }
 
 /*
@@ -625,8 +637,6 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	Oid			relid = get_relname_relid(rel->through_name,
 										  get_namespace_oid(rel->through_schema, false));
 	char	   *qualified = quote_qualified_identifier(rel->through_schema, rel->through_name);
-	char	   *fk1,
-			   *fk2;
 
 	if (OidIsValid(relid))
 		complete_through_table(rel, m, t, relid, qualified);
@@ -636,14 +646,14 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 	/* with Citus: a Citus table like its sides before it references them */
 	ormar_citus_prepare_through(rel, relid, m, t);
 
-	fk1 = link_fk(rel, relid, rel->through_column, m,
-				  ormar_fk_constraint_name(rel->through_name, m->name, m->pk_name,
-										   rel->through_column),
-				  ORMAR_ADOPTED_THROUGH_CONSTRAINT);
-	fk2 = link_fk(rel, relid, rel->through_reverse_column, t,
-				  ormar_fk_constraint_name(rel->through_name, t->name, t->pk_name,
-										   rel->through_reverse_column),
-				  ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT);
+	link_fk(rel, relid, rel->through_column, m,
+			ormar_fk_constraint_name(rel->through_name, m->name, m->pk_name,
+									 rel->through_column),
+			ORMAR_ADOPTED_THROUGH_CONSTRAINT);
+	link_fk(rel, relid, rel->through_reverse_column, t,
+			ormar_fk_constraint_name(rel->through_name, t->name, t->pk_name,
+									 rel->through_reverse_column),
+			ORMAR_ADOPTED_THROUGH_REVERSE_CONSTRAINT);
 
 	ormar_adopt_through_index(rel, relid);
 	if (!(rel->adopted & ORMAR_ADOPTED_INDEX))
@@ -652,5 +662,5 @@ ormar_ddl_through(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 						   quoted_ident(rel->through_reverse_column),
 						   quoted_ident(rel->through_column)));
 
-	comment_through_objects(rel, m, relid, qualified, fk1, fk2);
+	comment_through_objects(rel, m, relid, qualified);
 }

@@ -20,6 +20,7 @@
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -52,24 +53,15 @@ PG_FUNCTION_INFO_V1(ormar_update_forward_refs);
 Oid
 ormar_relation_role(OrmarRel *rel)
 {
-	HeapTuple	tup;
 	Oid			role = InvalidOid;
 
-	if (OidIsValid(rel->accessor) &&
-		HeapTupleIsValid(tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(rel->accessor))))
-	{
-		role = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
-		ReleaseSysCache(tup);
-	}
+	if (OidIsValid(rel->accessor))
+		role = ormar_object_owner(rel->accessor, true);
 	if (!OidIsValid(role) && OidIsValid(rel->declared_by) &&
 		SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(rel->declared_by)))
 		role = rel->declared_by;
-	if (!OidIsValid(role) &&
-		HeapTupleIsValid(tup = SearchSysCache1(RELOID, ObjectIdGetDatum(rel->model))))
-	{
-		role = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-		ReleaseSysCache(tup);
-	}
+	if (!OidIsValid(role))
+		role = ormar_object_owner(rel->model, false);
 	return OidIsValid(role) ? role : GetUserId();
 }
 
@@ -438,12 +430,32 @@ build_relation_cb(void *arg)
  * the through table, REFERENCES on the target, CREATE where objects go)
  * succeeds, so a declaration can never make the definer of the target act
  * for the declarer.  Anything that fails leaves REL pending with a WARNING.
+ *
+ * AUTOMATIC is a build set off by another call defining the target.  Then
+ * the target must belong to a role that has the declarer's privileges
+ * (the declarer itself, a superuser): whoever first creates a table of the
+ * pending name would otherwise choose what the declarer's foreign key
+ * references, and with ON DELETE CASCADE delete the declarer's rows by
+ * deleting its own.  The declarer builds against any other owner's table
+ * by asking, with ormar.update_forward_refs.
  */
 static bool
-build_pending(OrmarRel *rel, Oid target)
+build_pending(OrmarRel *rel, Oid target, bool automatic)
 {
 	char	   *reason;
+	Oid			owner = ormar_object_owner(target, false);
 
+	if (automatic && !has_privs_of_role(owner, rel->declared_by))
+	{
+		ereport(WARNING,
+				(errmsg("relation \"%s.%s\" stays pending", get_rel_name(rel->model), rel->name),
+				 errdetail("Its target \"%s\" belongs to role \"%s\", which does not have the privileges of role \"%s\", which declared it.",
+						   get_rel_name(target), GetUserNameFromId(owner, false),
+						   GetUserNameFromId(rel->declared_by, true) ?
+						   GetUserNameFromId(rel->declared_by, true) : "(dropped)"),
+				 errhint("The declaring role can build it against that table with ormar.update_forward_refs().")));
+		return false;
+	}
 	rel->target = target;
 	if (ormar_try_as(rel->declared_by, build_relation_cb, rel, &reason))
 		return true;
@@ -470,7 +482,7 @@ ormar_resolve_pending(Oid model)
 
 	ormar_model_info(model, &m);
 	foreach(lc, ormar_pending_relations(m.schema, m.name))
-		built += build_pending(lfirst(lc), model) ? 1 : 0;
+		built += build_pending(lfirst(lc), model, true) ? 1 : 0;
 	return built;
 }
 
@@ -791,7 +803,7 @@ update_forward_refs_impl(FunctionCallInfo fcinfo)
 		if (OidIsValid(rel->target))
 			continue;
 		target = ormar_target_model(rel->target_schema, rel->target_name);
-		if (OidIsValid(target) && build_pending(rel, target))
+		if (OidIsValid(target) && build_pending(rel, target, false))
 			built++;
 		else
 			appendStringInfo(&still, "%s\"%s\" (model \"%s\")", still.len ? ", " : "",

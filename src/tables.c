@@ -14,7 +14,9 @@
 #include "access/htup_details.h"
 #include "access/relation.h"
 #include "catalog/pg_attribute.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
+#include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
@@ -238,4 +240,19 @@ ormar_untrusted_type_owner(Oid typid)
 	}
 	ReleaseSysCache(tup);
 	return result;
+}
+
+/* The owner of function (IS_FUNCTION) or relation OID; InvalidOid if it is gone. */
+Oid
+ormar_object_owner(Oid oid, bool is_function)
+{
+	HeapTuple	tup = SearchSysCache1(is_function ? PROCOID : RELOID, ObjectIdGetDatum(oid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tup))
+		return InvalidOid;
+	owner = is_function ? ((Form_pg_proc) GETSTRUCT(tup))->proowner :
+		((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
+	return owner;
 }

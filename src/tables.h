@@ -20,5 +20,6 @@ extern char *ormar_pair_key(Oid relid, AttrNumber a, AttrNumber b,
 extern bool ormar_pair_is_unique(Oid relid, AttrNumber a, AttrNumber b);
 extern char *ormar_find_fk_index(Oid relid, AttrNumber attnum, bool unique_only);
 extern Oid	ormar_untrusted_type_owner(Oid typid);
+extern Oid	ormar_object_owner(Oid oid, bool is_function);
 
 #endif

@@ -85,7 +85,8 @@ SELECT pg_temp.cchk('every generated view is a recorded lookup view',
 SELECT pg_temp.cchk('every generated constraint and index belongs to a recorded relation',
     (SELECT array_agg(x) FROM (
         SELECT co.conrelid::regclass || '.' || co.conname AS x FROM pg_constraint co
-         WHERE obj_description(co.oid, 'pg_constraint') LIKE 'ormar_pg: foreign key of relation %'
+         WHERE co.contype = 'f' AND co.conname LIKE 'fk\_%'
+           AND co.conrelid IN (SELECT m.model FROM ormar.model m)
            AND NOT EXISTS (SELECT 1 FROM ormar.relation r
                             WHERE r.model = co.conrelid AND r.constraint_name = co.conname)
         UNION ALL
@@ -102,13 +103,15 @@ SELECT pg_temp.cchk('every generated constraint and index belongs to a recorded 
 \if :check_kept_through
 SELECT pg_temp.cchk('no generated through-table foreign key outside the catalog',
     (SELECT array_agg(co.conrelid::regclass || '.' || co.conname) FROM pg_constraint co
-      WHERE obj_description(co.oid, 'pg_constraint') LIKE 'ormar_pg: foreign key of through column %'
+      WHERE co.contype = 'f'
+        AND obj_description(co.conrelid, 'pg_class') LIKE 'ormar_pg: through table of relation %'
         AND NOT EXISTS (SELECT 1 FROM ormar.relation r WHERE r.through = co.conrelid)));
 \else
 SELECT 'skip no generated through-table foreign key outside the catalog: '
        || count(*) || ' found (set ORMAR_STRESS_CHECK_KEPT_THROUGH=1 to count)'
   FROM pg_constraint co
- WHERE obj_description(co.oid, 'pg_constraint') LIKE 'ormar_pg: foreign key of through column %'
+ WHERE co.contype = 'f'
+   AND obj_description(co.conrelid, 'pg_class') LIKE 'ormar_pg: through table of relation %'
    AND NOT EXISTS (SELECT 1 FROM ormar.relation r WHERE r.through = co.conrelid);
 \endif
 -- A relation whose model or target lost its primary key (ALTER TABLE ... DROP
