@@ -399,19 +399,3 @@ ormar_restore_user(Oid save_userid, int save_sec)
 {
 	SetUserIdAndSecContext(save_userid, save_sec);
 }
-
-/* Put every row of SPI_tuptable into the materialized result of RSINFO. */
-void
-ormar_rows_to_result(ReturnSetInfo *rsinfo)
-{
-	int			natts = rsinfo->setDesc->natts;
-	Datum	   *values = palloc(sizeof(Datum) * natts);
-	bool	   *nulls = palloc(sizeof(bool) * natts);
-
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		for (int c = 0; c < natts; c++)
-			values[c] = ormar_getdatum(i, c + 1, &nulls[c]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-}

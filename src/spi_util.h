@@ -48,6 +48,5 @@ extern void ormar_read_snapshot_renew(void);
 extern Datum ormar_run_read(Datum (*fn) (FunctionCallInfo), FunctionCallInfo fcinfo);
 
 extern void ormar_reset_plans(void);
-extern void ormar_rows_to_result(ReturnSetInfo *rsinfo);
 
 #endif
