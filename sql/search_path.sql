@@ -5,8 +5,6 @@ CREATE EXTENSION ormar_pg;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 
-\i sql/include/try_sql.sql
-
 -- Helper: column types of a table, fully qualified, in attnum order.
 CREATE FUNCTION coltypes(tbl regclass)
 RETURNS TABLE (name name, type text, dflt text)
@@ -96,5 +94,5 @@ SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
 DROP TABLE typed, tag, tagged, tagged_tags, typed_tags CASCADE;
 DROP SCHEMA evil CASCADE;
-DROP FUNCTION try_sql(text, boolean), coltypes(regclass);
+DROP FUNCTION coltypes(regclass);
 RESET client_min_messages;
