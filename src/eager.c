@@ -164,15 +164,19 @@ add_include_path(IncludeTree *tree, Oid model, const char *path)
 			{
 				char	   *names = ormar_relation_names(current);
 
+				if (*names)
+					ereport(ERROR,
+							(errcode(ERRCODE_UNDEFINED_OBJECT),
+							 errmsg("model \"%s\" has no relation \"%s\"",
+									get_rel_name(current), seg),
+							 errdetail("In include path \"%s\". Relations of model \"%s\": %s.",
+									   path, get_rel_name(current), names)));
 				ereport(ERROR,
 						(errcode(ERRCODE_UNDEFINED_OBJECT),
 						 errmsg("model \"%s\" has no relation \"%s\"",
 								get_rel_name(current), seg),
-						 errdetail("In include path \"%s\". %s", path,
-								   *names ? psprintf("Relations of model \"%s\": %s.",
-													 get_rel_name(current), names) :
-								   psprintf("Model \"%s\" has no relations.",
-											get_rel_name(current)))));
+						 errdetail("In include path \"%s\". Model \"%s\" has no relations.",
+								   path, get_rel_name(current))));
 			}
 			if (!OidIsValid(node->end.rel->target))
 				ereport(ERROR,
@@ -193,6 +197,7 @@ add_include_path(IncludeTree *tree, Oid model, const char *path)
 	}
 }
 
+/* list_sort comparator: include nodes by id (the order of the statement's scans). */
 static int
 node_id_cmp(const ListCell *a, const ListCell *b)
 {
@@ -254,6 +259,7 @@ static HTAB *tree_cache = NULL;
 static MemoryContext TreeCxt = NULL;
 static uint64 tree_cache_gen = 0;
 
+/* Deep copy of node N under PARENT, its subtree's nodes appended to DST's list. */
 static IncludeNode *
 copy_node(IncludeNode *n, IncludeNode *parent, IncludeTree *dst)
 {
@@ -285,6 +291,7 @@ copy_tree(IncludeTree *src, IncludeTree *dst)
 	dst->relids = list_copy(src->relids);
 }
 
+/* Hash of a tree cache key; entries compare MODEL and TEXT too. */
 static uint64
 tree_hash(Oid model, const char *text)
 {
@@ -292,6 +299,12 @@ tree_hash(Oid model, const char *text)
 						  hash_bytes_extended((const unsigned char *) text, strlen(text), 0));
 }
 
+/*
+ * The include tree resolved for MODEL and the call shape TEXT (include paths
+ * and options), kept beside the statement built from it (ormar_cache_get_sql)
+ * so that a warm fetch resolves nothing; false on a miss or after the cache
+ * generation moved on.
+ */
 static bool
 tree_cache_get(Oid model, const char *text, IncludeTree *tree)
 {
@@ -307,6 +320,11 @@ tree_cache_get(Oid model, const char *text, IncludeTree *tree)
 	return true;
 }
 
+/*
+ * Keep a copy of TREE for MODEL and TEXT, resolved at cache generation GEN
+ * (nothing is kept if the generation moved on meanwhile); the cache is
+ * emptied when the generation changes or it reaches 2,048 shapes.
+ */
 static void
 tree_cache_put(Oid model, const char *text, IncludeTree *tree, uint64 gen)
 {
@@ -447,6 +465,7 @@ typedef struct FetchGroup
 	List	   *rows;			/* of FetchRow, in embedding order */
 } FetchGroup;
 
+/* Hash and match functions of the per-node groups, keyed by a parent key's text. */
 static uint32
 group_hash(const void *key, Size keysize)
 {
@@ -461,7 +480,7 @@ group_match(const void *a, const void *b, Size keysize)
 	return strcmp(*(char *const *) a, *(char *const *) b);
 }
 
-static JsonbValue *assemble(Jsonb *row, const char *key, IncludeNode *node, List *children,
+static JsonbValue *assemble(Jsonb *row, const char *key, List *children,
 							HTAB **groups);
 
 /* The value embedded for include node N under the row of key KEY. */
@@ -490,7 +509,7 @@ embedded_value(IncludeNode *n, const char *key, HTAB **groups, JsonbValue *out)
 			FetchRow   *r = linitial(g->rows);
 
 			if (r->done == NULL)
-				r->done = assemble(r->j, r->k, n, n->children, groups);
+				r->done = assemble(r->j, r->k, n->children, groups);
 			*out = *r->done;
 		}
 		return;
@@ -505,7 +524,7 @@ embedded_value(IncludeNode *n, const char *key, HTAB **groups, JsonbValue *out)
 			FetchRow   *r = lfirst(lc);
 
 			if (r->done == NULL)
-				r->done = assemble(r->j, r->k, n, n->children, groups);
+				r->done = assemble(r->j, r->k, n->children, groups);
 			out->val.array.elems[foreach_current_index(lc)] = *r->done;
 		}
 }
@@ -518,7 +537,7 @@ embedded_value(IncludeNode *n, const char *key, HTAB **groups, JsonbValue *out)
  * twice.
  */
 static JsonbValue *
-assemble(Jsonb *row, const char *key, IncludeNode *node, List *children, HTAB **groups)
+assemble(Jsonb *row, const char *key, List *children, HTAB **groups)
 {
 	JsonbParseState *st = NULL;
 	JsonbIterator *it = JsonbIteratorInit(&row->root);
@@ -653,7 +672,7 @@ run_fetch(const char *sql, OrmarParams *params, IncludeTree *tree, ReturnSetInfo
 		if (tree->top == NIL)
 			out = JsonbPGetDatum(r->j);
 		else
-			out = JsonbPGetDatum(JsonbValueToJsonb(assemble(r->j, r->k, NULL, tree->top, groups)));
+			out = JsonbPGetDatum(JsonbValueToJsonb(assemble(r->j, r->k, tree->top, groups)));
 		if (rsinfo)
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &out, nulls);
 		else

@@ -253,6 +253,7 @@ string_len(size_t len)
 	return (int) len;
 }
 
+/* V becomes the jsonb string S of LEN bytes (not copied); 54000 past jsonb's limit. */
 static void
 set_string(JsonbValue *v, char *s, size_t len)
 {
@@ -426,6 +427,11 @@ typedef struct RowJsonDest
 	MemoryContext rowcxt;		/* reset after each row */
 } RowJsonDest;
 
+/*
+ * DestReceiver of related's statement: each row's columns become its jsonb
+ * object (ormar_rowjson_build) stored straight into the function's result,
+ * in a per-row context, without an SPI_tuptable copy of the rows.
+ */
 static bool
 rowjson_receive(TupleTableSlot *slot, DestReceiver *self)
 {
@@ -465,6 +471,7 @@ rowjson_destroy(DestReceiver *self)
 	pfree(d);
 }
 
+/* A receiver storing the jsonb of every row it gets, built by RJ, into STORE (DESC). */
 DestReceiver *
 ormar_rowjson_dest(const OrmarRowJson *rj, Tuplestorestate *store, TupleDesc desc)
 {

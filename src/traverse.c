@@ -147,6 +147,7 @@ typedef struct LevelRow
 	Jsonb	   *node;
 } LevelRow;
 
+/* qsort_arg comparator: a level's rows by key, with the key type's sort support. */
 static int
 level_row_cmp(const void *a, const void *b, void *arg)
 {
@@ -178,6 +179,11 @@ store_level(TraverseDest *d)
 	MemoryContextReset(d->nodecxt);
 }
 
+/*
+ * DestReceiver callbacks of a level's statement: the start checks the
+ * statement's shape (the key, then the row's columns as the kept
+ * conversion expects them); there is nothing to end or free.
+ */
 static void
 traverse_startup(DestReceiver *self, int operation, TupleDesc typeinfo)
 {
