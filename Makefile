@@ -27,7 +27,8 @@ OBJS = \
 	src/distribute.o \
 	src/adopt.o \
 	src/schema.o \
-	src/tables.o
+	src/tables.o \
+	src/clash.o
 
 EXTENSION = ormar_pg
 DATA = ormar_pg--0.1.0.sql ormar_pg--0.2.0.sql ormar_pg--0.1.0--0.2.0.sql
@@ -40,6 +41,7 @@ REGRESS += adopt register_schema
 REGRESS += bound_params
 REGRESS += options bounds
 REGRESS += trusted_types role_boundaries
+REGRESS += generated_names
 REGRESS_OPTS = --inputdir=. --outputdir=results
 ISOLATION = concurrent_add add_vs_clear declare_declare cache_invalidation declare_vs_proxy
 ISOLATION_OPTS = --inputdir=. --outputdir=results

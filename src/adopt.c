@@ -234,8 +234,11 @@ ormar_drop_through_extras(OrmarRel *rel, bool drop_data)
 
 /*
  * A function or view that an earlier life of this relation generated and
- * left behind: it has ormar_pg's comment (PREFIX), belongs to the current
- * user, and is not a generated object of any relation in the catalog.
+ * left behind: its ormar_pg comment starts with PREFIX, which names the
+ * side it served (two relations' views can share a name: x_.y and x._y
+ * both give x___y), it belongs to the current user, and it is not a
+ * generated object of any relation in the catalog (read with a fresh
+ * snapshot: a relation stored earlier in this call counts).
  */
 static bool
 is_leftover(Oid oid, Oid classid, Oid owner, const char *prefix)
@@ -250,13 +253,13 @@ is_leftover(Oid oid, Oid classid, Oid owner, const char *prefix)
 	ormar_exec("SELECT 1 FROM ormar.relation r WHERE $1 OPERATOR(pg_catalog.=) ANY (ARRAY["
 			   "r.accessor::pg_catalog.oid, r.reverse_accessor::pg_catalog.oid,"
 			   " r.lookup_view::pg_catalog.oid, r.reverse_lookup_view::pg_catalog.oid])",
-			   1, argtypes, values, NULL, true, 1);
+			   1, argtypes, values, NULL, false, 1);
 	return SPI_processed == 0;
 }
 
-/* A left-over accessor SCHEMA.NAME(MODEL), or InvalidOid. */
+/* A left-over accessor SCHEMA.NAME(MODEL) commented PREFIX..., or InvalidOid. */
 static Oid
-leftover_function(const char *schema, const char *name, Oid model)
+leftover_function(const char *schema, const char *name, Oid model, const char *prefix)
 {
 	Oid			argtype = get_rel_type_id(model);
 	Oid			fn = LookupFuncName(list_make2(makeString(pstrdup(schema)),
@@ -272,12 +275,12 @@ leftover_function(const char *schema, const char *name, Oid model)
 		return InvalidOid;
 	owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
 	ReleaseSysCache(tup);
-	return is_leftover(fn, ProcedureRelationId, owner, "ormar_pg: accessor ") ? fn : InvalidOid;
+	return is_leftover(fn, ProcedureRelationId, owner, prefix) ? fn : InvalidOid;
 }
 
-/* A left-over lookup view SCHEMA.NAME, or InvalidOid. */
+/* A left-over lookup view SCHEMA.NAME of SIDE ("model.relation"), or InvalidOid. */
 static Oid
-leftover_view(const char *schema, const char *name)
+leftover_view(const char *schema, const char *name, const char *side)
 {
 	Oid			nsp = get_namespace_oid(schema, false);
 	Oid			view = get_relname_relid(name, nsp);
@@ -291,7 +294,8 @@ leftover_view(const char *schema, const char *name)
 		return InvalidOid;
 	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
 	ReleaseSysCache(tup);
-	return is_leftover(view, RelationRelationId, owner, "ormar_pg: lookup view ") ? view : InvalidOid;
+	return is_leftover(view, RelationRelationId, owner,
+					   psprintf("ormar_pg: lookup view of %s, ", side)) ? view : InvalidOid;
 }
 
 /*
@@ -305,18 +309,28 @@ ormar_adopt_leftovers(OrmarRel *rel)
 {
 	OrmarModel	m,
 				t;
+	char	   *fwd,
+			   *rev;
 
 	if (OidIsValid(rel->accessor) || OidIsValid(rel->reverse_accessor) ||
 		OidIsValid(rel->lookup_view) || OidIsValid(rel->reverse_lookup_view))
 		return;
 	ormar_model_info(rel->model, &m);
 	ormar_model_info(rel->target, &t);
-	rel->accessor = leftover_function(m.schema, ormar_shorten(rel->name), m.relid);
+	fwd = psprintf("%s.%s", m.name, rel->name);
+	rev = psprintf("%s.%s", t.name, rel->related_name);
+	/* the comments ddl.c gives them, up to what names their side */
+	rel->accessor = leftover_function(m.schema, ormar_shorten(rel->name), m.relid,
+									  rel->kind == ORMAR_FOREIGN_KEY ?
+									  psprintf("ormar_pg: accessor of relation %s (", fwd) :
+									  psprintf("ormar_pg: accessor of %s, ", fwd));
 	if (rel->kind == ORMAR_MANY_TO_MANY)
-		rel->lookup_view = leftover_view(m.schema, ormar_view_name(m.name, rel->name));
+		rel->lookup_view = leftover_view(m.schema, ormar_view_name(m.name, rel->name), fwd);
 	if (rel->skip_reverse)
 		return;
-	rel->reverse_accessor = leftover_function(t.schema, ormar_shorten(rel->related_name), t.relid);
+	rel->reverse_accessor = leftover_function(t.schema, ormar_shorten(rel->related_name), t.relid,
+											  psprintf("ormar_pg: accessor of %s, ", rev));
 	if (rel->kind == ORMAR_MANY_TO_MANY || !rel->one_to_one)
-		rel->reverse_lookup_view = leftover_view(t.schema, ormar_view_name(t.name, rel->related_name));
+		rel->reverse_lookup_view = leftover_view(t.schema, ormar_view_name(t.name, rel->related_name),
+												 rev);
 }

@@ -109,14 +109,17 @@ act_on_relation(OrmarRel *rel, EventAction action)
 	EventWork	work = {rel, action};
 	Oid			role = ormar_relation_role(rel);
 	char	   *reason;
+	char	   *hint;
 
-	if (!ormar_try_as(role, event_work_cb, &work, &reason))
+	/* the failure's own HINT when it has one (a clash names what to rename) */
+	if (!ormar_try_as_hint(role, event_work_cb, &work, &reason, &hint))
 		ereport(WARNING,
 				(errmsg("could not update the objects generated for relation \"%s.%s\"",
 						get_rel_name(rel->model) ? get_rel_name(rel->model) : "?", rel->name),
 				 errdetail("Updating them as role \"%s\" failed: %s.",
 						   GetUserNameFromId(role, true), reason),
-				 errhint("Declare the relation again with ormar.drop_relation() and a new declaration.")));
+				 errhint("%s", hint ? hint :
+						 "Declare the relation again with ormar.drop_relation() and a new declaration.")));
 }
 
 /*

@@ -177,10 +177,24 @@ act_as_cb(void *arg)
 bool
 ormar_try_as(Oid role, OrmarActFn fn, void *arg, char **errmsg_out)
 {
+	return ormar_try_as_hint(role, fn, arg, errmsg_out, NULL);
+}
+
+/*
+ * ormar_try_as that also gives the error's HINT (NULL when it has none) in
+ * *ERRHINT_OUT, unless that is NULL: a WARNING about the failure can pass
+ * on the advice of the error it replaces.
+ */
+bool
+ormar_try_as_hint(Oid role, OrmarActFn fn, void *arg, char **errmsg_out,
+				  char **errhint_out)
+{
 	ActAs		as = {role, fn, arg};
 	ErrorData  *edata;
 
 	*errmsg_out = NULL;
+	if (errhint_out)
+		*errhint_out = NULL;
 	if (!SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role)))
 	{
 		*errmsg_out = psprintf("role with OID %u does not exist", role);
@@ -188,6 +202,10 @@ ormar_try_as(Oid role, OrmarActFn fn, void *arg, char **errmsg_out)
 	}
 	edata = ormar_try_subxact(act_as_cb, &as);
 	if (edata)
+	{
 		*errmsg_out = edata->message;
+		if (errhint_out)
+			*errhint_out = edata->hint;
+	}
 	return edata == NULL;
 }

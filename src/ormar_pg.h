@@ -50,5 +50,7 @@ extern Datum ormar_run_event(OrmarApiFn fn, FunctionCallInfo fcinfo);
 typedef void (*OrmarActFn) (void *arg);
 extern ErrorData *ormar_try_subxact(OrmarActFn fn, void *arg);
 extern bool ormar_try_as(Oid role, OrmarActFn fn, void *arg, char **errmsg_out);
+extern bool ormar_try_as_hint(Oid role, OrmarActFn fn, void *arg, char **errmsg_out,
+							  char **errhint_out);
 
 #endif

@@ -28,6 +28,7 @@
 
 #include "cache.h"
 #include "adopt.h"
+#include "clash.h"
 #include "citus.h"
 #include "ddl.h"
 #include "fields.h"
@@ -159,7 +160,16 @@ check_existing_through(OrmarRel *rel, Oid relid)
 				 errmsg("through_fields cannot be given for existing through table \"%s\"",
 						rel->through_name),
 				 errhint("Add the columns to the through table itself.")));
-	if (ormar_is_model(relid) && ormar_relations_from(relid) != NIL)
+	if (relid == rel->model || relid == rel->target)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+				 errmsg("model \"%s\" cannot be the through table of relation \"%s.%s\"",
+						rel->through_name, get_rel_name(rel->model), rel->name),
+				 errdetail("It is the relation's own %s model.",
+						   relid == rel->model ? "source" : "target"),
+				 errhint("Give relation \"%s\" a through table of its own.", rel->name)));
+	if (ormar_is_model(relid) &&
+		(ormar_relations_from(relid) != NIL || ormar_relations_to(relid) != NIL))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
 				 errmsg("model \"%s\" cannot be the through table of relation \"%s.%s\"",
@@ -262,8 +272,10 @@ build_relation(OrmarRel *rel)
 		check_fk_column(rel, &m, &t);
 		if (added)
 			check_new_column_type(t.pk_type, t.name, m.name, rel->column_name);
+		ormar_check_generated_names(rel, &m, &t, true);
 		ormar_adopt_fk(rel, &m, &t);	/* names, and what exists already */
 		ormar_ddl_fk_objects(rel, &m, &t);
+		ormar_check_view_columns(rel);
 		if (added)
 			refresh_table(rel->model, rel);
 	}
@@ -294,7 +306,9 @@ build_relation(OrmarRel *rel)
 				check_new_column_type(t.pk_type, t.name, rel->through_name,
 									  rel->through_reverse_column);
 		}
+		ormar_check_generated_names(rel, &m, &t, true);
 		ormar_ddl_through(rel, &m, &t);
+		ormar_check_view_columns(rel);
 	}
 	ormar_ddl_generate(rel);
 	ormar_store_relation(rel);
@@ -336,11 +350,18 @@ complete_names(OrmarRel *rel, OrmarModel *m)
 							rel->column_name, NAMEDATALEN - 1)));
 		return;
 	}
+	ormar_check_through_column_names(rel);
 	if (rel->through_name == NULL)
 	{
 		rel->through_schema = pstrdup(m->schema);
 		rel->through_name = ormar_through_table_name(m->name, rel->name);
+		ormar_check_default_through(rel, m);
 	}
+	else if (rel->through_name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("through must not be empty"),
+				 errhint("Leave through unset for the default through table.")));
 	else
 		ormar_parse_target(rel->through_name, m->schema,
 						   &rel->through_schema, &rel->through_name);
@@ -533,6 +554,15 @@ ormar_refresh_relation(OrmarRel *rel)
 		rel->through_name = get_rel_name(rel->through);
 		rel->through_schema = get_namespace_name(get_rel_namespace(rel->through));
 	}
+	{
+		OrmarModel	m,
+					t;
+
+		ormar_model_info(rel->model, &m);
+		ormar_model_info(rel->target, &t);
+		ormar_check_generated_names(rel, &m, &t, false);
+	}
+	ormar_check_view_columns(rel);
 	ormar_ddl_generate(rel);
 	ormar_store_relation(rel);
 }

@@ -423,6 +423,35 @@ fk_reported(SchemaFk *fk, List **rows)
 	return true;
 }
 
+/* ormar_try_subxact callback: declare relation ARG. */
+static void
+declare_cb(void *arg)
+{
+	ormar_declare((OrmarRel *) arg);
+}
+
+/*
+ * Declare REL, found from MODEL to TARGET as KIND.  A relation that cannot
+ * be declared as found, because a name it would generate is taken (42710)
+ * or its through table cannot be one (42P16), is reported in ROWS as
+ * skipped with the reason, as other refusals are, instead of failing the
+ * whole takeover; its subtransaction leaves nothing behind.  True when
+ * declared.
+ */
+static bool
+declare_or_skip(OrmarRel *rel, List **rows, Oid model, const char *kind, Oid target)
+{
+	ErrorData  *edata = ormar_try_subxact(declare_cb, rel);
+
+	if (edata == NULL)
+		return true;
+	if (edata->sqlerrcode != ERRCODE_DUPLICATE_OBJECT &&
+		edata->sqlerrcode != ERRCODE_INVALID_TABLE_DEFINITION)
+		ReThrowError(edata);
+	report(rows, model, NULL, kind, target, psprintf("skipped: %s", edata->message));
+	return false;
+}
+
 /*
  * Step 3, second part: the relation name of FK on its model M (from the
  * column, or the column itself on a clash) and its reverse name on target T
@@ -499,7 +528,8 @@ take_fk(SchemaFk *fk, List *fks, List **rows)
 	rel->column_name = pstrdup(fk->column);
 	rel->nullable = !ormar_attnotnull(fk->relid, fk->attnum);
 	rel->one_to_one = ormar_find_fk_index(fk->relid, fk->attnum, true) != NULL;
-	ormar_declare(rel);
+	if (!declare_or_skip(rel, rows, fk->relid, "foreign_key", fk->target))
+		return;
 	report(rows, fk->relid, rel->name, "foreign_key", fk->target, adopted_action(rel));
 }
 
@@ -606,7 +636,8 @@ take_junction(SchemaTable *j, List *fks, List **rows)
 												   j->name);
 	rel->through_column = pstrdup(first->column);
 	rel->through_reverse_column = pstrdup(second->column);
-	ormar_declare(rel);
+	if (!declare_or_skip(rel, rows, m.relid, "many_to_many", t.relid))
+		return;
 	report(rows, m.relid, rel->name, "many_to_many", t.relid, adopted_action(rel));
 	if (!j->is_model)
 		j->action = psprintf("skipped: through table of %s.%s", m.name, rel->name);
