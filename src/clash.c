@@ -144,7 +144,13 @@ generated_objects(OrmarRel *rel, OrmarModel *m, OrmarModel *t)
 		Oid			nsp = get_namespace_oid(rel->through_schema, false);
 		Oid			through = get_relname_relid(rel->through_name, nsp);
 
-		if (!OidIsValid(through) || (through == rel->through && rel->through_created))
+		/*
+		 * a through table it creates under the name ormar_pg chose: one the
+		 * declaration named is the user's name, like a model's
+		 */
+		if ((!OidIsValid(through) || (through == rel->through && rel->through_created)) &&
+			strcmp(rel->through_schema, m->schema) == 0 &&
+			strcmp(rel->through_name, ormar_through_table_name(m->name, rel->name)) == 0)
 			objs = lappend(objs, gen_object(GEN_THROUGH, rel->through_schema, rel->through_name,
 											through,
 											psprintf("the through table of %s", fwd),
@@ -330,7 +336,9 @@ check_folded_against_catalog(OrmarRel *rel, GenObject *o)
 				   " AND r.name OPERATOR(pg_catalog.=) $4)",
 				   5, argtypes, values, NULL, false, 1);
 	else
-		ormar_exec("SELECT c.oid FROM ormar.relation r CROSS JOIN LATERAL (VALUES"
+		ormar_exec("SELECT c.oid, r.model::pg_catalog.oid, r.name,"
+				   " g.oid OPERATOR(pg_catalog.=) r.through::pg_catalog.oid"
+				   " FROM ormar.relation r CROSS JOIN LATERAL (VALUES"
 				   " (r.lookup_view::pg_catalog.oid), (r.reverse_lookup_view::pg_catalog.oid),"
 				   " (CASE WHEN r.through_created THEN r.through::pg_catalog.oid END)) g(oid)"
 				   " JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) g.oid"
@@ -338,13 +346,26 @@ check_folded_against_catalog(OrmarRel *rel, GenObject *o)
 				   " AND " FOLD_SQL("c.relname") " OPERATOR(pg_catalog.=) $2"
 				   " AND NOT (r.model::pg_catalog.oid OPERATOR(pg_catalog.=) $3"
 				   " AND r.name OPERATOR(pg_catalog.=) $4)",
-				   5, argtypes, values, NULL, false, 1);
-	if (SPI_processed == 0)
-		return;
-	other = ormar_getoid(0, 1);
-	if (o->kind == GEN_ACCESSOR)
-		refuse_folded(o, get_func_name(other), relation_object_words(other, true));
-	refuse_folded(o, get_rel_name(other), relation_object_words(other, false));
+				   5, argtypes, values, NULL, false, 0);
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		other = ormar_getoid(i, 1);
+		if (o->kind == GEN_ACCESSOR)
+			refuse_folded(o, get_func_name(other), relation_object_words(other, true));
+		/* a through table named by its declaration has the user's name */
+		if (ormar_getbool(i, 4))
+		{
+			Oid			model = ormar_getoid(i, 2);
+			char	   *model_name = get_rel_name(model);
+
+			if (model_name == NULL ||
+				get_rel_namespace(model) != get_rel_namespace(other) ||
+				strcmp(get_rel_name(other),
+					   ormar_through_table_name(model_name, ormar_getstring(i, 3))) != 0)
+				continue;
+		}
+		refuse_folded(o, get_rel_name(other), relation_object_words(other, false));
+	}
 }
 
 /* 42710 when an extra through field of REL has the name of one of its link columns. */

@@ -181,9 +181,9 @@ ormar_try_as(Oid role, OrmarActFn fn, void *arg, char **errmsg_out)
 }
 
 /*
- * ormar_try_as that also gives the error's HINT (NULL when it has none) in
- * *ERRHINT_OUT, unless that is NULL: a WARNING about the failure can pass
- * on the advice of the error it replaces.
+ * ormar_try_as that also gives, in *ERRHINT_OUT unless that is NULL, the
+ * HINT of a failure that is a name clash (42710, which says what to rename;
+ * NULL otherwise): a WARNING about the failure can pass that advice on.
  */
 bool
 ormar_try_as_hint(Oid role, OrmarActFn fn, void *arg, char **errmsg_out,
@@ -204,7 +204,7 @@ ormar_try_as_hint(Oid role, OrmarActFn fn, void *arg, char **errmsg_out,
 	if (edata)
 	{
 		*errmsg_out = edata->message;
-		if (errhint_out)
+		if (errhint_out && edata->sqlerrcode == ERRCODE_DUPLICATE_OBJECT)
 			*errhint_out = edata->hint;
 	}
 	return edata == NULL;

@@ -355,7 +355,6 @@ complete_names(OrmarRel *rel, OrmarModel *m)
 	{
 		rel->through_schema = pstrdup(m->schema);
 		rel->through_name = ormar_through_table_name(m->name, rel->name);
-		ormar_check_default_through(rel, m);
 	}
 	else if (rel->through_name[0] == '\0')
 		ereport(ERROR,
@@ -411,14 +410,18 @@ ormar_declare(OrmarRel *rel)
 {
 	OrmarModel	m;
 	Oid			target;
+	bool		default_through;
 
 	ormar_require_model(rel->model);
 	ormar_check_owner(rel->model);
 	ormar_check_not_through(rel->model);
 	ormar_model_info(rel->model, &m);
+	default_through = rel->kind == ORMAR_MANY_TO_MANY && rel->through_name == NULL;
 	complete_names(rel, &m);
 	rel->declared_by = GetUserId();
 	check_clashes(rel, &m);
+	if (default_through)
+		ormar_check_default_through(rel, &m);
 
 	target = ormar_target_model(rel->target_schema, rel->target_name);
 	if (OidIsValid(target))
