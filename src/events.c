@@ -111,7 +111,7 @@ act_on_relation(OrmarRel *rel, EventAction action)
 	char	   *reason;
 	char	   *hint;
 
-	/* the failure's own HINT when it has one (a clash names what to rename) */
+	/* a clash (42710) has a HINT naming what to rename: it is passed on */
 	if (!ormar_try_as_hint(role, event_work_cb, &work, &reason, &hint))
 		ereport(WARNING,
 				(errmsg("could not update the objects generated for relation \"%s.%s\"",
