@@ -188,6 +188,17 @@ SELECT try_sql($$SELECT ormar.many_to_many('am', 'ds', 'bm', related_name => 'am
                                            through_fields => '{"src": {"type": "Text"}}')$$);
 SELECT to_regclass('gn.ams_ds') IS NULL AS no_through_table_left;
 
+-- 10. After DROP EXTENSION, what the relations generated stays; a left-over
+--     view is taken back only by the relation it served (x___y was s1.a's)
+DROP EXTENSION ormar_pg;
+CREATE EXTENSION ormar_pg;
+SELECT ormar.register_model('x'), ormar.register_model('x_'),
+       ormar.register_model('s1'), ormar.register_model('s2');
+SELECT try_sql($$SELECT ormar.foreign_key('s2', 'b2', 'x', related_name => '_y')$$);
+SELECT ormar.foreign_key('s1', 'a', 'x_', related_name => 'y');
+SELECT model, name, lookup_view FROM ormar.relations WHERE name IN ('y', '_y');
+SELECT * FROM x___y;
+
 RESET search_path;
 SET client_min_messages = warning;
 DROP SCHEMA gn CASCADE;

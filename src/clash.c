@@ -24,6 +24,8 @@
 #include "catalog/pg_class.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "access/htup_details.h"
+#include "utils/array.h"
 #include "commands/comment.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -308,63 +310,124 @@ refuse_folded(GenObject *o, const char *other_name, const char *other)
 }
 
 /*
- * 42710 when a table or view that another relation generated in O's schema
- * has O's folded name, or (accessor O) an accessor of another relation
- * taking the same row type.
+ * Is OTHER, a through table of relation MODEL.NAME, named by ormar_pg (the
+ * default name)?  One its declaration named has the user's name, like a
+ * model, and is not held to the folded-name rule.
+ */
+static bool
+through_named_by_default(Oid other, Oid model, const char *name)
+{
+	char	   *model_name = get_rel_name(model);
+
+	return model_name != NULL && get_rel_namespace(model) == get_rel_namespace(other) &&
+		strcmp(get_rel_name(other), ormar_through_table_name(model_name, name)) == 0;
+}
+
+/*
+ * 42710 when one of OBJS, the objects REL generates, has the folded name of
+ * a table or view another relation generated in the same schema, or of an
+ * accessor of another relation taking the same row type.  One scan of the
+ * catalog for all of them: a declaration stays cheap when there are many
+ * relations (define_models of hundreds of models).
  */
 static void
-check_folded_against_catalog(OrmarRel *rel, GenObject *o)
+check_folded_against_catalog(OrmarRel *rel, List *objs)
 {
-	Oid			argtypes[5] = {OIDOID, TEXTOID, OIDOID, TEXTOID, OIDOID};
-	Datum		values[5];
-	Oid			other;
+	Oid			argtypes[7] = {OIDOID, TEXTOID, OIDARRAYOID, TEXTARRAYOID,
+	OIDARRAYOID, OIDARRAYOID, TEXTARRAYOID};
+	Datum		values[7];
+	Datum	   *cnsp = palloc(sizeof(Datum) * list_length(objs));
+	Datum	   *cfold = palloc(sizeof(Datum) * list_length(objs));
+	Datum	   *fnsp = palloc(sizeof(Datum) * list_length(objs));
+	Datum	   *farg = palloc(sizeof(Datum) * list_length(objs));
+	Datum	   *ffold = palloc(sizeof(Datum) * list_length(objs));
+	int			nc = 0,
+				nf = 0;
+	ListCell   *lc;
 
-	values[0] = ObjectIdGetDatum(o->nsp);
-	values[1] = CStringGetTextDatum(fold_name(o->name));
-	values[2] = ObjectIdGetDatum(rel->model);
-	values[3] = CStringGetTextDatum(rel->name);
-	values[4] = ObjectIdGetDatum(o->argtype);
-	if (o->kind == GEN_ACCESSOR)
-		ormar_exec("SELECT p.oid FROM ormar.relation r CROSS JOIN LATERAL (VALUES"
-				   " (r.accessor::pg_catalog.oid), (r.reverse_accessor::pg_catalog.oid)) g(oid)"
-				   " JOIN pg_catalog.pg_proc p ON p.oid OPERATOR(pg_catalog.=) g.oid"
-				   " WHERE p.pronamespace OPERATOR(pg_catalog.=) $1"
-				   " AND p.pronargs OPERATOR(pg_catalog.=) 1"
-				   " AND p.proargtypes[0] OPERATOR(pg_catalog.=) $5"
-				   " AND " FOLD_SQL("p.proname") " OPERATOR(pg_catalog.=) $2"
-				   " AND NOT (r.model::pg_catalog.oid OPERATOR(pg_catalog.=) $3"
-				   " AND r.name OPERATOR(pg_catalog.=) $4)",
-				   5, argtypes, values, NULL, false, 1);
-	else
-		ormar_exec("SELECT c.oid, r.model::pg_catalog.oid, r.name,"
-				   " g.oid OPERATOR(pg_catalog.=) r.through::pg_catalog.oid"
-				   " FROM ormar.relation r CROSS JOIN LATERAL (VALUES"
-				   " (r.lookup_view::pg_catalog.oid), (r.reverse_lookup_view::pg_catalog.oid),"
-				   " (CASE WHEN r.through_created THEN r.through::pg_catalog.oid END)) g(oid)"
-				   " JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) g.oid"
-				   " WHERE c.relnamespace OPERATOR(pg_catalog.=) $1"
-				   " AND " FOLD_SQL("c.relname") " OPERATOR(pg_catalog.=) $2"
-				   " AND NOT (r.model::pg_catalog.oid OPERATOR(pg_catalog.=) $3"
-				   " AND r.name OPERATOR(pg_catalog.=) $4)",
-				   5, argtypes, values, NULL, false, 0);
+	foreach(lc, objs)
+	{
+		GenObject  *o = lfirst(lc);
+
+		if (o->kind == GEN_ACCESSOR)
+		{
+			fnsp[nf] = ObjectIdGetDatum(o->nsp);
+			farg[nf] = ObjectIdGetDatum(o->argtype);
+			ffold[nf++] = CStringGetTextDatum(fold_name(o->name));
+		}
+		else
+		{
+			cnsp[nc] = ObjectIdGetDatum(o->nsp);
+			cfold[nc++] = CStringGetTextDatum(fold_name(o->name));
+		}
+	}
+	values[0] = ObjectIdGetDatum(rel->model);
+	values[1] = CStringGetTextDatum(rel->name);
+	values[2] = PointerGetDatum(construct_array(cnsp, nc, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+	values[3] = PointerGetDatum(construct_array(cfold, nc, TEXTOID, -1, false, TYPALIGN_INT));
+	values[4] = PointerGetDatum(construct_array(fnsp, nf, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+	values[5] = PointerGetDatum(construct_array(farg, nf, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
+	values[6] = PointerGetDatum(construct_array(ffold, nf, TEXTOID, -1, false, TYPALIGN_INT));
+	ormar_exec("SELECT g.oid, g.fn, r.model::pg_catalog.oid, r.name,"
+			   " g.oid OPERATOR(pg_catalog.=) r.through::pg_catalog.oid"
+			   " FROM ormar.relation r CROSS JOIN LATERAL (VALUES"
+			   " (r.lookup_view::pg_catalog.oid, false), (r.reverse_lookup_view::pg_catalog.oid, false),"
+			   " (CASE WHEN r.through_created THEN r.through::pg_catalog.oid END, false),"
+			   " (r.accessor::pg_catalog.oid, true), (r.reverse_accessor::pg_catalog.oid, true)) g(oid, fn)"
+			   " WHERE g.oid IS NOT NULL"
+			   " AND NOT (r.model::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+			   " AND r.name OPERATOR(pg_catalog.=) $2)"
+			   " AND CASE WHEN g.fn THEN EXISTS (SELECT 1 FROM pg_catalog.pg_proc p,"
+			   " ROWS FROM (pg_catalog.unnest($5), pg_catalog.unnest($6), pg_catalog.unnest($7)) w(nsp, arg, fold)"
+			   " WHERE p.oid OPERATOR(pg_catalog.=) g.oid"
+			   " AND p.pronamespace OPERATOR(pg_catalog.=) w.nsp"
+			   " AND p.pronargs OPERATOR(pg_catalog.=) 1"
+			   " AND p.proargtypes[0] OPERATOR(pg_catalog.=) w.arg"
+			   " AND " FOLD_SQL("p.proname") " OPERATOR(pg_catalog.=) w.fold)"
+			   " ELSE EXISTS (SELECT 1 FROM pg_catalog.pg_class c,"
+			   " ROWS FROM (pg_catalog.unnest($3), pg_catalog.unnest($4)) w(nsp, fold)"
+			   " WHERE c.oid OPERATOR(pg_catalog.=) g.oid"
+			   " AND c.relnamespace OPERATOR(pg_catalog.=) w.nsp"
+			   " AND " FOLD_SQL("c.relname") " OPERATOR(pg_catalog.=) w.fold) END"
+			   " ORDER BY g.fn DESC, g.oid",
+			   7, argtypes, values, NULL, false, 0);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		other = ormar_getoid(i, 1);
-		if (o->kind == GEN_ACCESSOR)
-			refuse_folded(o, get_func_name(other), relation_object_words(other, true));
-		/* a through table named by its declaration has the user's name */
-		if (ormar_getbool(i, 4))
-		{
-			Oid			model = ormar_getoid(i, 2);
-			char	   *model_name = get_rel_name(model);
+		Oid			other = ormar_getoid(i, 1);
+		bool		fn = ormar_getbool(i, 2);
+		char	   *other_name;
+		Oid			other_nsp;
+		Oid			other_arg = InvalidOid;
 
-			if (model_name == NULL ||
-				get_rel_namespace(model) != get_rel_namespace(other) ||
-				strcmp(get_rel_name(other),
-					   ormar_through_table_name(model_name, ormar_getstring(i, 3))) != 0)
+		if (!fn && ormar_getbool(i, 5) &&
+			!through_named_by_default(other, ormar_getoid(i, 3), ormar_getstring(i, 4)))
+			continue;
+		if (fn)
+		{
+			HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(other));
+
+			if (!HeapTupleIsValid(tup))
 				continue;
+			other_name = pstrdup(NameStr(((Form_pg_proc) GETSTRUCT(tup))->proname));
+			other_nsp = ((Form_pg_proc) GETSTRUCT(tup))->pronamespace;
+			other_arg = ((Form_pg_proc) GETSTRUCT(tup))->proargtypes.values[0];
+			ReleaseSysCache(tup);
 		}
-		refuse_folded(o, get_rel_name(other), relation_object_words(other, false));
+		else
+		{
+			other_name = get_rel_name(other);
+			other_nsp = get_rel_namespace(other);
+		}
+		/* which of OBJS it matches */
+		foreach(lc, objs)
+		{
+			GenObject  *o = lfirst(lc);
+
+			if ((o->kind == GEN_ACCESSOR) == fn && o->nsp == other_nsp &&
+				o->argtype == other_arg &&
+				strcmp(fold_name(o->name), fold_name(other_name)) == 0)
+				refuse_folded(o, other_name, relation_object_words(other, fn));
+		}
 	}
 }
 
@@ -448,8 +511,8 @@ ormar_check_generated_names(OrmarRel *rel, OrmarModel *m, OrmarModel *t, bool de
 			if (strcmp(fold_name(o->name), fold_name(p->name)) == 0)
 				refuse_folded(o, p->name, p->what);
 		}
-		check_folded_against_catalog(rel, o);
 	}
+	check_folded_against_catalog(rel, objs);
 }
 
 /*
