@@ -42,6 +42,7 @@ REGRESS += bound_params
 REGRESS += options bounds
 REGRESS += trusted_types role_boundaries
 REGRESS += generated_names
+REGRESS += review_reads
 REGRESS_OPTS = --inputdir=. --outputdir=results
 ISOLATION = concurrent_add add_vs_clear declare_declare cache_invalidation declare_vs_proxy
 ISOLATION_OPTS = --inputdir=. --outputdir=results

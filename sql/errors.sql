@@ -243,7 +243,8 @@ SELECT to_regclass('bad') AS bad;
 -- A key of the wrong type: 42804
 -------------------------------------------------------------------------------
 
--- accepted: the key type, a string or untyped literal that is valid input, any integer type
+-- accepted: the key type, a string or untyped literal that is valid input, any integer type,
+-- anything that casts to the key type by assignment without changing (1.0::numeric below)
 SELECT (SELECT count(*) FROM ormar.related('department', 1, 'courses')) AS int4,
        (SELECT count(*) FROM ormar.related('department', '1', 'courses')) AS literal,
        (SELECT count(*) FROM ormar.related('department', '1'::text, 'courses')) AS text,

@@ -15,6 +15,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -28,6 +29,7 @@
 #include "utils/inval.h"
 #include "catalog.h"
 
+#include "naming.h"
 #include "spi_util.h"
 
 /*
@@ -693,6 +695,22 @@ ormar_find_end(Oid model, const char *name, OrmarEnd *end)
 }
 
 /*
+ * NAME, a relation name a caller gave, as a message shows it: whole up to
+ * the longest a relation name can be, else its first 40 bytes (cut on a
+ * character boundary) and "...", as foreign_key shows a name too long, so
+ * that a megabyte of input is not echoed back whole.
+ */
+char *
+ormar_name_in_message(const char *name)
+{
+	int			len = strlen(name);
+
+	if (len <= ORMAR_MAX_RELATION_NAME)
+		return (char *) name;
+	return psprintf("%.*s...", pg_mbcliplen(name, len, 40), name);
+}
+
+/*
  * As ormar_find_end, but the relation must exist (42704, listing the
  * model's relations) and be resolved (55000).  MODEL must be a model.
  */
@@ -707,7 +725,7 @@ ormar_lookup_end(Oid model, const char *name, OrmarEnd *end)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("model \"%s\" has no relation \"%s\"",
-						get_rel_name(model), name),
+						get_rel_name(model), ormar_name_in_message(name)),
 				 *names ? errdetail("Relations of model \"%s\": %s.", get_rel_name(model), names)
 				 : errdetail("Model \"%s\" has no relations.", get_rel_name(model))));
 	}

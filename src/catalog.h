@@ -117,6 +117,7 @@ extern bool ormar_find_end(Oid model, const char *name, OrmarEnd *end);
 extern void ormar_lookup_end(Oid model, const char *name, OrmarEnd *end);
 extern void ormar_end_of(OrmarRel *rel, bool reverse, OrmarEnd *end);
 extern char *ormar_relation_names(Oid model);
+extern char *ormar_name_in_message(const char *name);
 extern void ormar_check_name_free(Oid model, const char *name,
 								  const char *own_column, OrmarRel *newrel,
 								  bool reverse);

@@ -201,13 +201,27 @@ describe_column(Relation rel, Form_pg_attribute att, AttrNumber pk_attnum)
 	return obj_end(&f);
 }
 
-/* "to" as define_model reads it: bare in the model's schema, else qualified. */
+/*
+ * A "to" or "through" as define_model reads it: bare in the model's schema,
+ * else qualified.  A bare name holding a dot or a double quote is read as an
+ * SQL identifier (README, Model names), so it is written quoted: "a.b" is
+ * the table a.b, not table b of schema a.
+ */
+static char *
+model_name_text(const char *schema, const char *name, OrmarModel *m)
+{
+	if (strcmp(schema, m->schema) != 0)
+		return (char *) quote_qualified_identifier(schema, name);
+	if (strchr(name, '.') != NULL || strchr(name, '"') != NULL)
+		return (char *) quote_identifier(name);
+	return (char *) name;
+}
+
+/* "to" as define_model reads it. */
 static char *
 target_text(OrmarRel *rel, OrmarModel *m)
 {
-	if (strcmp(rel->target_schema, m->schema) == 0)
-		return rel->target_name;
-	return quote_qualified_identifier(rel->target_schema, rel->target_name);
+	return model_name_text(rel->target_schema, rel->target_name, m);
 }
 
 /*
@@ -246,9 +260,7 @@ describe_relation(OrmarRel *rel, OrmarModel *m)
 		if (!rel->through_created ||
 			strcmp(rel->through_name, ormar_through_table_name(m->name, rel->name)) != 0 ||
 			strcmp(rel->through_schema, m->schema) != 0)
-			obj_str(&f, "through", strcmp(rel->through_schema, m->schema) == 0 ?
-					rel->through_name :
-					quote_qualified_identifier(rel->through_schema, rel->through_name));
+			obj_str(&f, "through", model_name_text(rel->through_schema, rel->through_name, m));
 		if (rel->through_column &&
 			strcmp(rel->through_column, ormar_through_column_name(m->name, self_ref, false)) != 0)
 			obj_str(&f, "through_relation_name", rel->through_column);

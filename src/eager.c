@@ -380,6 +380,7 @@ fetch_sql(Oid model, OrmarModel *m, IncludeTree *tree, bool many, List **relids)
 	const char *pk = quote_identifier(m->pk_name);
 	const char *eq = ormar_operator(m->pk_type, BTEqualStrategyNumber);
 	bool		citus = ormar_citus_table(model);
+	bool		composite = type_is_rowtype(m->pk_type);
 	ListCell   *lc;
 
 	foreach(lc, tree->nodes)
@@ -393,6 +394,19 @@ fetch_sql(Oid model, OrmarModel *m, IncludeTree *tree, bool many, List **relids)
 						 " FROM %s r WHERE r.%s %s ANY ($1)"
 						 " ORDER BY pg_catalog.array_position($1, r.%s))",
 						 pk, m->qualified, pk, eq, pk);
+	else if (many && composite)
+		/*
+		 * unnest in FROM expands a composite element into its fields, so
+		 * the keys are unnested in the select list, where each stays whole,
+		 * next to their positions (set-returning functions there run in
+		 * lockstep)
+		 */
+		appendStringInfo(&body, "(SELECT 0 AS node, NULL::pg_catalog.text AS p,"
+						 " r.%s::pg_catalog.text AS k, pg_catalog.to_jsonb(r.*) AS j"
+						 " FROM (SELECT pg_catalog.unnest($1) AS v, pg_catalog.generate_series(1,"
+						 " pg_catalog.cardinality($1)) AS o) u"
+						 " JOIN %s r ON r.%s %s u.v ORDER BY u.o)",
+						 pk, m->qualified, pk, eq);
 	else if (many)
 		appendStringInfo(&body, "(SELECT 0 AS node, NULL::pg_catalog.text AS p,"
 						 " r.%s::pg_catalog.text AS k, pg_catalog.to_jsonb(r.*) AS j"
@@ -420,7 +434,9 @@ fetch_sql(Oid model, OrmarModel *m, IncludeTree *tree, bool many, List **relids)
 		if (n->parent == NULL)
 		{
 			link = psprintf("%s %s", ormar_options_link_op(&es), many ? "ANY ($1)" : "$1");
-			keys = many ? "(SELECT DISTINCT u.v FROM pg_catalog.unnest($1) u(v))" : "(SELECT $1)";
+			keys = !many ? "(SELECT $1)" : composite ?
+				"(SELECT DISTINCT pg_catalog.unnest($1) AS v)" :
+				"(SELECT DISTINCT u.v FROM pg_catalog.unnest($1) u(v))";
 		}
 		else
 		{
@@ -899,7 +915,7 @@ fetch_many_impl(FunctionCallInfo fcinfo)
 		check_key_count(PG_GETARG_ARRAYTYPE_P(1));
 	fetch_prepare(fcinfo, true, &fc);
 
-	/* the keys as an array of the key type, NULLs dropped (they match nothing) */
+	/* the keys as an array of the key type (a NULL key is 22004) */
 	keys = ormar_key_array_arg(fcinfo, 1, &fc.m, "pks");
 	check_key_count(keys);
 

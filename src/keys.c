@@ -4,10 +4,12 @@
  *	  '1' or a uuid literal.  Here they become values of the model's
  *	  primary-key type, or a clear 42804 error.
  *
- * Accepted: the key type itself; anything implicitly coercible to it; an
- * untyped literal or a string, through the key type's input function; and
- * any integer type for an integer key (range-checked).  A numeric 1.5 for an
- * integer key is refused rather than rounded.
+ * Accepted: anything that casts to the key type by assignment, as an INSERT
+ * into the key column takes it (DESIGN §5): an untyped literal or a string
+ * through the key type's input function, any integer type for an integer
+ * key (range-checked), an integer for a String key.  A cast that would lose
+ * information (numeric 1.5 for an integer key) is refused rather than
+ * rounded, and a domain key's CHECK constraints apply.
  *
  * Bound parameters: a driver that sends a parameter untyped (node-postgres
  * always, psycopg for a Python str) cannot reach an "any" argument, because
@@ -28,6 +30,8 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/typcache.h"
 
 #include "utils/resowner.h"
 
@@ -44,19 +48,11 @@ ormar_require_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
 }
 
 /*
- * Is TYPID one of the integer types, between which keys convert without
- * loss checks of their own?
- */
-static bool
-is_int_type(Oid typid)
-{
-	return typid == INT2OID || typid == INT4OID || typid == INT8OID;
-}
-
-/*
  * Run a conversion that may fail in a subtransaction, so that its error can
  * be reported as what it is for the caller: a key of the wrong type.
- * KIND 0: input function on a cstring; 1: cast function.
+ * KIND 0: input function on a cstring; 1: cast function (called with
+ * TYPMOD and "not explicit" when it takes them); 2: the CHECK constraints
+ * of domain TYPIOPARAM on VALUE.
  */
 static bool
 try_convert(int kind, Oid fn, Datum value, Oid typioparam, int32 typmod,
@@ -73,8 +69,16 @@ try_convert(int kind, Oid fn, Datum value, Oid typioparam, int32 typmod,
 		if (kind == 0)
 			*result = OidInputFunctionCall(fn, DatumGetCString(value),
 										   typioparam, typmod);
-		else
+		else if (kind == 2)
+		{
+			domain_check(value, false, typioparam, NULL, CurrentMemoryContext);
+			*result = value;
+		}
+		else if (get_func_nargs(fn) == 1)
 			*result = OidFunctionCall1(fn, value);
+		else
+			*result = OidFunctionCall3(fn, value, Int32GetDatum(typmod),
+									   BoolGetDatum(false));
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcontext);
 		CurrentResourceOwner = oldowner;
@@ -146,8 +150,42 @@ key_string(Datum value, Oid from)
 }
 
 /*
+ * Did the assignment cast CASTFN of VALUE (type FROM) to type TO lose
+ * information?  Casting the result back must give VALUE again (numeric 1.0
+ * to an integer key is 1, numeric 1.5 would be rounded; a timestamp to a
+ * date key would lose its time).  Without a cast back or an equality
+ * operator of FROM there is nothing to compare with, and the cast is taken
+ * as it is.
+ */
+static bool
+cast_lost(Datum value, Oid from, Oid to, Datum result)
+{
+	Oid			backfn;
+	Oid			eqop;
+	Datum		back;
+	char	   *message = NULL;
+
+	if (find_coercion_pathway(from, to, COERCION_ASSIGNMENT, &backfn) != COERCION_PATH_FUNC ||
+		!OidIsValid(backfn))
+		return false;
+	eqop = lookup_type_cache(from, TYPECACHE_EQ_OPR)->eq_opr;
+	if (!OidIsValid(eqop))
+		return false;
+	if (!try_convert(1, backfn, result, InvalidOid, -1, &back, &message))
+		return true;
+	return !DatumGetBool(OidFunctionCall2Coll(get_opcode(eqop), get_typcollation(from),
+											  value, back));
+}
+
+/*
  * VALUE of type FROM as a value of MODEL's primary-key type (42804 if it
- * does not convert).  ARGNAME names it in errors.
+ * does not convert).  ARGNAME names it in errors.  A key is any value that
+ * casts to the key type by assignment (DESIGN §5), as an INSERT into the key
+ * column would take it: a string through the input function (with the
+ * column's typmod), an integer of any width, an integer for a String key,
+ * numeric 1.0 for an integer key (not 1.5: a cast that loses information is
+ * refused, see cast_lost), and the value must pass the CHECK constraints of
+ * a domain key type, as an "in" filter on the key checks them.
  */
 Datum
 ormar_coerce_key(Datum value, Oid from, OrmarModel *model, const char *argname)
@@ -174,19 +212,40 @@ ormar_coerce_key(Datum value, Oid from, OrmarModel *model, const char *argname)
 		return result;
 	}
 
-	path = find_coercion_pathway(to, from, COERCION_IMPLICIT, &castfn);
-	if (path == COERCION_PATH_RELABELTYPE)
-		return value;
-	if (path != COERCION_PATH_FUNC && is_int_type(from) && is_int_type(to))
-		path = find_coercion_pathway(to, from, COERCION_ASSIGNMENT, &castfn);
-	if (path == COERCION_PATH_FUNC && OidIsValid(castfn))
+	path = find_coercion_pathway(to, from, COERCION_ASSIGNMENT, &castfn);
+	if (path == COERCION_PATH_COERCEVIAIO)
 	{
-		if (!try_convert(1, castfn, value, InvalidOid, -1, &result, &message))
+		/* an assignment cast to a string type: output, then the key's input */
+		char	   *str = key_string(value, from);
+		Oid			infunc,
+					ioparam;
+
+		getTypeInputInfo(to, &infunc, &ioparam);
+		if (!try_convert(0, infunc, CStringGetDatum(str), ioparam,
+						 model->pk_typmod, &result, &message))
 			key_mismatch(argname, from, model, message);
 		return result;
 	}
-	key_mismatch(argname, from, model, NULL);
-	return (Datum) 0;			/* keep compiler quiet */
+	if (path == COERCION_PATH_RELABELTYPE)
+		result = value;
+	else if (path == COERCION_PATH_FUNC && OidIsValid(castfn))
+	{
+		if (!try_convert(1, castfn, value, InvalidOid, model->pk_typmod, &result, &message))
+			key_mismatch(argname, from, model, message);
+		if (cast_lost(value, from, getBaseType(to), result))
+			key_mismatch(argname, from, model,
+						 psprintf("Its value would change when converted to type %s.",
+								  format_type_be(to)));
+	}
+	else
+	{
+		key_mismatch(argname, from, model, NULL);
+		return (Datum) 0;		/* keep compiler quiet */
+	}
+	if (get_typtype(to) == TYPTYPE_DOMAIN &&
+		!try_convert(2, InvalidOid, result, to, -1, &result, &message))
+		key_mismatch(argname, from, model, message);
+	return result;
 }
 
 /*
@@ -206,7 +265,7 @@ ormar_key_arg(FunctionCallInfo fcinfo, int argno, OrmarModel *model,
 
 /*
  * Argument ARGNO, the keys of fetch_many, as an array of MODEL's primary-key
- * type without NULL elements (a NULL key matches nothing).  It is an array of
+ * type (22004 for a NULL element, 22023 for a multi-dimensional array).  It is an array of
  * any element type that converts key by key (int8[] or text[] for an integer
  * key, text[] for a uuid key), or a string holding an array literal, which is
  * how an untyped bound parameter arrives (node-postgres sends a JS array as
@@ -259,8 +318,23 @@ ormar_key_array_arg(FunctionCallInfo fcinfo, int argno, OrmarModel *model,
 		return NULL;			/* keep compiler quiet */
 	}
 
+	/*
+	 * A key list is a plain list: a NULL key is refused as a NULL argument
+	 * is (fetch of NULL is 22004 too), and a multi-dimensional array, whose
+	 * nesting would be flattened away, is refused rather than guessed at.
+	 */
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array", argname),
+				 errdetail("It has %d dimensions.", ARR_NDIM(arr))));
+	if (array_contains_nulls(arr))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not contain null elements", argname)));
+
 	elemtype = ARR_ELEMTYPE(arr);
-	if (elemtype == model->pk_type && !array_contains_nulls(arr))
+	if (elemtype == model->pk_type)
 		return arr;
 
 	get_typlenbyvalalign(elemtype, &elen, &ebyval, &ealign);
@@ -268,7 +342,6 @@ ormar_key_array_arg(FunctionCallInfo fcinfo, int argno, OrmarModel *model,
 	deconstruct_array(arr, elemtype, elen, ebyval, ealign, &elems, &enulls, &n);
 	keys = palloc(sizeof(Datum) * Max(n, 1));
 	for (int i = 0; i < n; i++)
-		if (!enulls[i])
-			keys[nkeys++] = ormar_coerce_key(elems[i], elemtype, model, argname);
+		keys[nkeys++] = ormar_coerce_key(elems[i], elemtype, model, argname);
 	return construct_array(keys, nkeys, model->pk_type, klen, kbyval, kalign);
 }

@@ -30,6 +30,9 @@
 #include "relation.h"
 #include "spi_util.h"
 
+/* models one define_models call takes (README, Limits) */
+#define ORMAR_MAX_MODELS_PER_CALL 100
+
 PG_FUNCTION_INFO_V1(ormar_define_model);
 PG_FUNCTION_INFO_V1(ormar_define_models);
 PG_FUNCTION_INFO_V1(ormar_register_model);
@@ -279,6 +282,19 @@ define_models_impl(FunctionCallInfo fcinfo)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("models must be a json object of model name to fields")));
+	/*
+	 * Every object a model brings (table, key index, sequence, relations'
+	 * indexes, accessors, views) stays locked until the transaction ends,
+	 * in the lock table all sessions share: a bound keeps one call from
+	 * exhausting it (53200, felt by every session) halfway through.
+	 */
+	if (list_length(models->keys) > ORMAR_MAX_MODELS_PER_CALL)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("models has too many models"),
+				 errdetail("It has %d models; the limit is %d.", list_length(models->keys),
+						   ORMAR_MAX_MODELS_PER_CALL),
+				 errhint("Define the models in several calls, targets first.")));
 	forboth(lc, models->keys, lc2, models->values)
 	{
 		ListCell   *prev;
@@ -338,13 +354,14 @@ register_model_impl(FunctionCallInfo fcinfo)
 				 errmsg("table with OID %u does not exist", relid)));
 	persistence = rel->rd_rel->relpersistence;
 	relation_close(rel, NoLock);
+	/* privileges first: another role's table gets 42501, whatever its shape */
+	ormar_check_owner(relid);
 	ormar_model_info(relid, &m);
 	if (persistence == RELPERSISTENCE_TEMP)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("temporary table \"%s\" cannot be a model", m.name),
 				 errdetail("A model is a permanent table: a temporary one ends with its session but would stay in the catalog.")));
-	ormar_check_owner(relid);
 	if (ormar_is_model(relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),

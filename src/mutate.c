@@ -13,6 +13,8 @@
 
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -436,6 +438,20 @@ create_related_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 }
 
 /*
+ * 42501 unless the current user may MODE (ACL_UPDATE, ...) table RELID, on
+ * the table or on some of its columns.  Checked before the arguments'
+ * shape, so that a role without privileges learns that first, as it does
+ * from PostgreSQL's own statements.
+ */
+static void
+require_table_privilege(Oid relid, AclMode mode)
+{
+	if (pg_class_aclcheck(relid, GetUserId(), mode) != ACLCHECK_OK &&
+		pg_attribute_aclcheck_all(relid, GetUserId(), mode, ACLMASK_ANY) != ACLCHECK_OK)
+		aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, get_rel_name(relid));
+}
+
+/*
  * ormar.update_through: change extra columns of the link row between $1
  * and $2 from DATA; false when the two are not linked.  Only the extra
  * columns can change, never the link columns or the table's own key.
@@ -453,6 +469,8 @@ update_through_impl(FunctionCallInfo fcinfo, ProxyCall *call)
 
 	ormar_require_arg(fcinfo, 3, "target_pk");
 	ormar_require_arg(fcinfo, 4, "data");
+	if (OidIsValid(end->rel->through))
+		require_table_privilege(end->rel->through, ACL_UPDATE);
 	if (end->rel->kind != ORMAR_MANY_TO_MANY)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -31,6 +31,10 @@
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
+#include "utils/typcache.h"
+#include "nodes/value.h"
+#include "parser/parse_oper.h"
 
 #include "naming.h"
 #include "options.h"
@@ -558,7 +562,8 @@ check_field(const OrmarEnd *end, const char *field, bool through, const char *pa
 					return;
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("relation \"%s\" has no through field \"%s\"%s", end->name, field,
+				 errmsg("relation \"%s\" has no through field \"%s\"%s", end->name,
+						ormar_name_in_message(field),
 						where_txt(path)),
 				 end->rel->kind == ORMAR_MANY_TO_MANY ?
 				 errdetail("through__<column> names an extra column of table \"%s\".",
@@ -568,22 +573,97 @@ check_field(const OrmarEnd *end, const char *field, bool through, const char *pa
 	if (get_attnum(end->other, field) <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("model \"%s\" has no field \"%s\"%s", get_rel_name(end->other), field,
+				 errmsg("model \"%s\" has no field \"%s\"%s", get_rel_name(end->other),
+						ormar_name_in_message(field),
 						where_txt(path))));
 }
 
-/* The fields of O exist on END's tables (42703 otherwise). */
+static Oid	col_type(const OrmarEnd *end, const char *field, bool through);
+
+/* Is there an operator pg_catalog.OP for (TYPE, TYPE), as the parser finds it? */
+static bool
+has_operator(const char *op, Oid type)
+{
+	Operator	tup = oper(NULL, list_make2(makeString("pg_catalog"), makeString(pstrdup(op))),
+						   type, type, true, -1);
+
+	if (tup == NULL)
+		return false;
+	ReleaseSysCache(tup);
+	return true;
+}
+
+/*
+ * 22023 unless condition C (its field exists) can be written for its
+ * column's type: a comparison needs the type's operator (json has no "=",
+ * point no ">"), and "in" compares single values, so not an array column
+ * (whose "in" list would be read as one array).  Checked before anything
+ * runs, so the error names the field instead of showing the generated
+ * statement.
+ */
+static void
+check_cond(const OrmarEnd *end, const OrmarCond *c, const char *path)
+{
+	const Lookup *lk = &lookups[c->lookup];
+	Oid			type;
+
+	if (c->isnull || (lk->kind != LK_CMP && lk->kind != LK_IN))
+		return;
+	type = col_type(end, c->field, c->through);
+	if (lk->kind == LK_IN && type_is_array(getBaseType(type)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lookup \"in\" cannot be used on field \"%s\"%s", c->field, where_txt(path)),
+				 errdetail("The field is of array type %s; \"in\" compares single values.",
+						   format_type_be(type))));
+	if (!has_operator(lk->kind == LK_IN ? "=" : lk->op, type))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lookup \"%s\" cannot be used on field \"%s\"%s", lk->name, c->field,
+						where_txt(path)),
+				 errdetail("Type %s has no %s operator.", format_type_be(type),
+						   lk->kind == LK_IN ? "=" : lk->op)));
+}
+
+/* 22023 unless the field of order_by entry ORD (it exists) has an ordering. */
+static void
+check_order(const OrmarEnd *end, const OrmarOrder *ord, const char *path)
+{
+	Oid			type = col_type(end, ord->field, ord->through);
+	TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_LT_OPR | TYPECACHE_GT_OPR);
+
+	if (!OidIsValid(ord->desc ? tc->gt_opr : tc->lt_opr))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("field \"%s\" cannot be used in option \"order_by\"%s", ord->field,
+						where_txt(path)),
+				 errdetail("Type %s has no ordering operator.", format_type_be(type))));
+}
+
+/*
+ * The fields of O exist on END's tables (42703 otherwise), and their
+ * lookups and orderings exist for their types (22023 otherwise).
+ */
 void
 ormar_options_check(const OrmarOptions *o, const OrmarEnd *end)
 {
 	ListCell   *lc;
 
 	foreach(lc, o->filter)
+	{
 		check_field(end, ((OrmarCond *) lfirst(lc))->field, ((OrmarCond *) lfirst(lc))->through, o->path);
+		check_cond(end, lfirst(lc), o->path);
+	}
 	foreach(lc, o->exclude)
+	{
 		check_field(end, ((OrmarCond *) lfirst(lc))->field, ((OrmarCond *) lfirst(lc))->through, o->path);
+		check_cond(end, lfirst(lc), o->path);
+	}
 	foreach(lc, o->order)
+	{
 		check_field(end, ((OrmarOrder *) lfirst(lc))->field, ((OrmarOrder *) lfirst(lc))->through, o->path);
+		check_order(end, lfirst(lc), o->path);
+	}
 	foreach(lc, o->fields)
 		check_field(end, lfirst(lc), false, o->path);
 	foreach(lc, o->exclude_fields)

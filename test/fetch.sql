@@ -12,7 +12,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION ormar_pg;
 
-SELECT plan(48);
+SELECT plan(49);
 
 -------------------------------------------------------------------------------
 -- Models: department 1-n course, course n-n student (plain through table),
@@ -165,10 +165,12 @@ SELECT results_eq($$SELECT (r ->> 'id')::int FROM ormar.fetch_many('department',
                            WITH ORDINALITY t(r, o) ORDER BY o$$,
                   $$VALUES (3), (1), (2)$$,
                   'fetch_many keeps the order of the keys given');
-SELECT results_eq($$SELECT (r ->> 'id')::int FROM ormar.fetch_many('department', ARRAY[2, 999, NULL, 1])
+SELECT results_eq($$SELECT (r ->> 'id')::int FROM ormar.fetch_many('department', ARRAY[2, 999, 1])
                            WITH ORDINALITY t(r, o) ORDER BY o$$,
                   $$VALUES (2), (1)$$,
-                  'fetch_many skips missing keys and NULL elements');
+                  'fetch_many skips missing keys');
+SELECT throws_ok($$SELECT * FROM ormar.fetch_many('department', ARRAY[2, 999, NULL, 1])$$, '22004', NULL,
+                 'fetch_many refuses a NULL element: 22004');
 SELECT results_eq($$SELECT (r ->> 'id')::int FROM ormar.fetch_many('department', ARRAY['3', '1'])
                            WITH ORDINALITY t(r, o) ORDER BY o$$,
                   $$VALUES (3), (1)$$,
