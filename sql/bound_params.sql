@@ -114,7 +114,7 @@ SELECT course, tag, weight FROM courses_tags ORDER BY course, tag;
 EXECUTE fetch_untyped('department', '2', '{courses__tags}');
 EXECUTE fetch2_untyped('tag', '00000000-0000-0000-0000-00000000000c');
 EXECUTE many_untyped('department', '{2,1,99}', '{}');
-SELECT bp_try($$EXECUTE many_untyped('department', '{2,NULL,1,99}', '{}')$$);
+SELECT try_sql($$EXECUTE many_untyped('department', '{2,NULL,1,99}', '{}')$$);
 EXECUTE many_untyped('tag', '{"00000000-0000-0000-0000-00000000000c"}', '{courses}');
 EXECUTE many_text_array('course', '{13,10}', '{department}');
 EXECUTE many_int2_array('course', '{13}');

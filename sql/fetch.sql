@@ -308,7 +308,7 @@ SELECT array_agg(r ->> 'id' ORDER BY o) AS ids
   FROM ormar.fetch_many('department', ARRAY[3, 1, 2]) WITH ORDINALITY t(r, o);
 SELECT array_agg(r ->> 'id' ORDER BY o) AS ids
   FROM ormar.fetch_many('department', ARRAY[2, 999, 3, 1]) WITH ORDINALITY t(r, o);
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many('department', ARRAY[2, 999, NULL, 3, 1])$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many('department', ARRAY[2, 999, NULL, 3, 1])$$);
 -- each row equals fetch of its key, with the same include
 SELECT o, r = ormar.fetch('department', (r ->> 'id')::int, '{courses__students}') AS same_as_fetch
   FROM ormar.fetch_many('department', ARRAY[3, 1, 2], '{courses__students}') WITH ORDINALITY t(r, o)
@@ -325,7 +325,7 @@ SELECT array_agg(r ->> 'id' ORDER BY o) AS ids
 -- no key, only missing keys: no rows; only NULLs: 22004
 SELECT count(*) FROM ormar.fetch_many('department', ARRAY[]::int[]);
 SELECT count(*) FROM ormar.fetch_many('department', ARRAY[998, 999]);
-SELECT fetch_try($$SELECT count(*) FROM ormar.fetch_many('department', ARRAY[NULL, NULL]::int[])$$);
+SELECT try_sql($$SELECT count(*) FROM ormar.fetch_many('department', ARRAY[NULL, NULL]::int[])$$);
 
 -------------------------------------------------------------------------------
 -- fetch_many key forms: bigint[], smallint[] and text[] arrays mean the same
@@ -337,7 +337,7 @@ SELECT (SELECT array_agg(r ORDER BY o) FROM ormar.fetch_many('department', ARRAY
      = (SELECT array_agg(r ORDER BY o) FROM ormar.fetch_many('department', ARRAY[3, 1], '{courses}') WITH ORDINALITY t(r, o)) AS smallint_keys,
        (SELECT array_agg(r ORDER BY o) FROM ormar.fetch_many('department', ARRAY['3', '1'], '{courses}') WITH ORDINALITY t(r, o))
      = (SELECT array_agg(r ORDER BY o) FROM ormar.fetch_many('department', ARRAY[3, 1], '{courses}') WITH ORDINALITY t(r, o)) AS text_keys;
-SELECT fetch_try($$SELECT * FROM ormar.fetch_many('department', '{3,NULL,1}'::text[], '{courses}')$$);
+SELECT try_sql($$SELECT * FROM ormar.fetch_many('department', '{3,NULL,1}'::text[], '{courses}')$$);
 SELECT array_agg(r ->> 'id' ORDER BY o) AS ids
   FROM ormar.fetch_many('department', ARRAY['2', '3']) WITH ORDINALITY t(r, o);
 -- wrong types of keys: 42804

@@ -189,8 +189,33 @@ SELECT count(*) FROM ormar.define_models((SELECT json_object_agg('m' || g,
 SELECT count(*) FROM ormar.relations WHERE model::text LIKE 'many.%' OR model::text ~ '^m[0-9]+$';
 SET search_path = rr, public;
 
+-------------------------------------------------------------------------------
+-- F9: diagram gives every table an entity of its own.  A name holding a dot
+-- or a double quote is labelled as an SQL identifier (dg."a.b" is not
+-- "dg.a".b); in Mermaid, characters a quoted name cannot hold (a double
+-- quote, a newline, '%', '#', '&', '<', '>') are entity codes, so we"ird and
+-- we'ird stay two entities and a newline does not break the text.
+-------------------------------------------------------------------------------
+CREATE SCHEMA dg;
+CREATE SCHEMA "dg.a";
+SELECT ormar.define_model('we"ird', '{"id": {"type": "Integer", "primary_key": true}}', 'dg');
+SELECT ormar.define_model('we''ird', '{"id": {"type": "Integer", "primary_key": true},
+    "other": {"type": "ForeignKey", "to": "\"we\"\"ird\"", "related_name": "others"}}', 'dg');
+SELECT ormar.define_model(E'nl\nhere', '{"id": {"type": "Integer", "primary_key": true},
+    "50% #1": {"type": "ForeignKey", "to": "we''ird", "related_name": "a&b<c>"}}', 'dg');
+SELECT ormar.define_model('a.b', '{"id": {"type": "Integer", "primary_key": true}}', 'dg');
+SELECT ormar.define_model('b', '{"id": {"type": "Integer", "primary_key": true},
+    "ab": {"type": "ForeignKey", "to": "dg.\"a.b\"", "related_name": "bs"}}', 'dg.a');
+SELECT ormar.diagram(schema => 'dg') \g (format=unaligned tuples_only=on)
+SELECT ormar.diagram(schema => 'dg.a') \g (format=unaligned tuples_only=on)
+SELECT ormar.diagram('dot', 'dg.a') \g (format=unaligned tuples_only=on)
+-- one entity block per table, no line break inside a name
+SELECT count(*) FILTER (WHERE l ~ '^    \S.* [{]$') AS entities,
+       count(*) FILTER (WHERE l !~ '^(erDiagram|    .*|)$') AS broken_lines
+  FROM regexp_split_to_table(ormar.diagram(schema => 'dg'), E'\n') l;
+
 SET client_min_messages = warning;
 DROP EXTENSION ormar_pg CASCADE;
-DROP SCHEMA rr, a, many CASCADE;
+DROP SCHEMA rr, a, many, dg, "dg.a" CASCADE;
 DROP FUNCTION try_sql(text, boolean);
 DROP ROLE ormar_rr_eve;

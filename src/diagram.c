@@ -66,14 +66,20 @@ typedef struct DiagRelation
 
 /*
  * Entity label: the table name, qualified with its schema when that schema is
- * not on the search path (as regclass prints it, but without identifier
- * quoting: it is a label, never SQL).
+ * not on the search path (as regclass prints it).  A name is shown as
+ * written, except that one holding a dot or a double quote is shown as an
+ * SQL identifier (the way a "to" is read, README: Model names), so that
+ * every table has a label of its own: table "a.b" of schema s is s."a.b",
+ * table b of schema "s.a" is "s.a".b.
  */
+#define PART(x) \
+	"CASE WHEN " x "::pg_catalog.text OPERATOR(pg_catalog.~) '[.\"]'" \
+	" THEN pg_catalog.quote_ident(" x "::pg_catalog.text) ELSE " x "::pg_catalog.text END"
 #define LABEL(nsp, rel) \
 	"CASE WHEN " nsp " OPERATOR(pg_catalog.=) ANY (pg_catalog.current_schemas(false))" \
-	" THEN " rel "::pg_catalog.text" \
-	" ELSE " nsp "::pg_catalog.text OPERATOR(pg_catalog.||) '.'" \
-	" OPERATOR(pg_catalog.||) " rel "::pg_catalog.text END"
+	" THEN " PART(rel) \
+	" ELSE " PART(nsp) " OPERATOR(pg_catalog.||) '.'" \
+	" OPERATOR(pg_catalog.||) " PART(rel) " END"
 
 static const char *entities_sql =
 "SELECT c.oid, e.through, " LABEL("n.nspname", "c.relname") ","
@@ -196,9 +202,34 @@ edge_label(const char *name, const char *related_name, bool pending)
 /* ------------------------------------------------------------- Mermaid */
 
 /*
+ * TEXT inside a Mermaid double-quoted string (an entity name, a relationship
+ * label, an attribute comment).  Mermaid has no escape for a double quote
+ * there and refuses a newline, '%' (comments) and '\\' in a quoted name, and
+ * it shows the text as HTML; so these, '&', '<', '>', '#' and every other
+ * control character are written as Mermaid's entity codes (#quot;, #35;,
+ * #10;, ...), which it shows as the character itself.  As '#' is always
+ * coded, two different texts never read the same: we"ird and we'ird stay two
+ * entities.
+ */
+static void
+mermaid_text(StringInfo out, const char *text)
+{
+	for (const char *p = text; *p; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (c == '"')
+			appendStringInfoString(out, "#quot;");
+		else if (strchr("#%\\&<>", c) != NULL || c < 0x20 || c == 0x7f)
+			appendStringInfo(out, "#%d;", c);
+		else
+			appendStringInfoChar(out, c);
+	}
+}
+
+/*
  * Mermaid accepts bare entity names of letters, digits, '_' and '-';
- * anything else is written in double quotes, which Mermaid cannot escape, so
- * a double quote inside a name becomes a single one.
+ * anything else is written in double quotes (mermaid_text).
  */
 static void
 mermaid_entity(StringInfo out, const char *label)
@@ -215,8 +246,7 @@ mermaid_entity(StringInfo out, const char *label)
 		return;
 	}
 	appendStringInfoChar(out, '"');
-	for (const char *p = label; *p; p++)
-		appendStringInfoChar(out, *p == '"' ? '\'' : *p);
+	mermaid_text(out, label);
 	appendStringInfoChar(out, '"');
 }
 
@@ -261,13 +291,12 @@ mermaid_one(bool notnull, bool left)
 	return left ? "|o" : "o|";
 }
 
-/* A relationship label, in double quotes (which it cannot itself contain). */
+/* A relationship label, in double quotes (mermaid_text). */
 static void
 mermaid_label(StringInfo out, const char *label)
 {
 	appendStringInfoString(out, " : \"");
-	for (const char *p = label; *p; p++)
-		appendStringInfoChar(out, *p == '"' ? '\'' : *p);
+	mermaid_text(out, label);
 	appendStringInfoString(out, "\"\n");
 }
 
@@ -305,8 +334,7 @@ mermaid_entity_block(StringInfo out, DiagEntity *e)
 		if (renamed)
 		{
 			appendStringInfoString(out, " \"");
-			for (const char *p = c->name; *p; p++)
-				appendStringInfoChar(out, *p == '"' ? '\'' : *p);
+			mermaid_text(out, c->name);
 			appendStringInfoChar(out, '"');
 		}
 		appendStringInfoChar(out, '\n');

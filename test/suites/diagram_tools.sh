@@ -63,8 +63,14 @@ def rows(sql):
     return json.loads(psql("SELECT coalesce(json_agg(x), '[]') FROM (%s) x" % sql))
 
 # ---- the expectation, from the catalog
-label = ("CASE WHEN n.nspname = ANY (current_schemas(false)) THEN c.relname::text"
-         " ELSE n.nspname || '.' || c.relname END")
+# a name holding a dot or a double quote is shown as an SQL identifier, so that
+# every table has a label of its own (s."a.b" is not "s.a".b)
+def part(x):
+    return "(CASE WHEN %s::text ~ '[.\"]' THEN quote_ident(%s::text) ELSE %s::text END)" % (x, x, x)
+def label_of(nsp, rel):
+    return ("CASE WHEN %s = ANY (current_schemas(false)) THEN %s"
+            " ELSE %s || '.' || %s END" % (nsp, part(rel), part(nsp), part(rel)))
+label = label_of("n.nspname", "c.relname")
 tables = rows("""
   SELECT %s AS label, c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE c.oid IN (SELECT model FROM ormar.model UNION SELECT through FROM ormar.relation
@@ -85,14 +91,14 @@ rels = rows("""
   SELECT (SELECT %s FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE c.oid = r.model) AS model,
          coalesce((SELECT %s FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE c.oid = r.target), r.target_name) AS target,
+                    WHERE c.oid = r.target), %s) AS target,
          (SELECT %s FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE c.oid = r.through) AS through,
          r.name, CASE WHEN r.skip_reverse THEN NULL ELSE r.related_name END AS related_name,
          r.kind, r.target IS NULL AS pending, r.one_to_one,
          coalesce((SELECT a.attnotnull FROM pg_attribute a
                     WHERE a.attrelid = r.model AND a.attname = r.column_name), NOT r.nullable) AS notnull
-    FROM ormar.relation r""" % (label, label, label))
+    FROM ormar.relation r""" % (label, label, label_of("r.target_schema", "r.target_name"), label))
 
 expected_edges = []
 for r in rels:
@@ -121,13 +127,27 @@ r = subprocess.run(["node", os.path.join(tools, "mermaid_read.mjs")], input=mer,
 check("Mermaid's parser accepts ormar.diagram()", r.returncode == 0, r.stdout[-2000:])
 if r.returncode == 0:
     got = json.loads(r.stdout.strip().split("\n")[-1])
-    # Mermaid has no escape for a double quote inside a quoted name: ormar.diagram
-    # writes it as a single quote there (and only there).
-    mq = lambda s: s.replace('"', "'")
+    # Mermaid has no escape for a double quote, a newline, '%' or '\\' inside a
+    # quoted name, and shows names as HTML: ormar.diagram writes these (and '#',
+    # so that nothing else reads the same) as Mermaid's entity codes, which its
+    # parser keeps as placeholders and its renderer shows as HTML character
+    # references.  What Mermaid shows must be the name itself.
+    import html
+    mq = lambda s: html.unescape(s.replace("\ufb02\u00b0\u00b0", "&#").replace("\ufb02\u00b0", "&")
+                                 .replace("\u00b6\u00df", ";"))
+    got["entities"] = {mq(k): v for k, v in got["entities"].items()}
+    got["relationships"] = [[mq(a), ca, lt, cb, mq(b), mq(role)]
+                            for (a, ca, lt, cb, b, role) in got["relationships"]]
+    for v in got["entities"].values():
+        for gc in v:
+            gc[3] = mq(gc[3])
+    mq = lambda s: s
     pending_targets = {r["target"] for r in rels if r["pending"]}
     want = {mq(t) for t in columns} | {mq(t) for t in pending_targets}
-    check("Mermaid reads exactly the models, through tables and pending targets as entities",
-          set(got["entities"]) == want,
+    check("Mermaid reads exactly the models, through tables and pending targets as entities,"
+          " one per table (%d)" % len(want),
+          set(got["entities"]) == want and len(want) == len(set(columns) | pending_targets)
+          and len(columns) == len(tables),
           "missing %s, extra %s" % (sorted(want - set(got["entities"])), sorted(set(got["entities"]) - want)))
     for t, cols in sorted(columns.items()):
         g = got["entities"].get(mq(t), [])
@@ -156,8 +176,10 @@ check("Graphviz lays out ormar.diagram('dot') without an error or warning",
       r.returncode == 0 and r.stderr.strip() == "", r.stderr[-2000:])
 if r.returncode == 0:
     g = json.loads(r.stdout)
+    # dot keeps a node name's backslashes; ormar.diagram writes a newline as \\n
+    dq = lambda s: s.replace("\\", "\\\\").replace("\n", "\\n")
     nodes = {o["name"]: o for o in g.get("objects", [])}
-    want = set(columns) | {r["target"] for r in rels if r["pending"]}
+    want = {dq(t) for t in set(columns) | {r["target"] for r in rels if r["pending"]}}
     check("Graphviz reads one node per model, through table and pending target",
           set(nodes) == want, "missing %s, extra %s" % (sorted(want - set(nodes)), sorted(set(nodes) - want)))
     names = {o["_gvid"]: o["name"] for o in g.get("objects", [])}
@@ -166,7 +188,7 @@ if r.returncode == 0:
     wedges = []
     for (a, ca, lt, cb, b, role) in expected_edges:
         # dot edges go from the many side (or the through table) to the one side
-        wedges.append((b, a, role, "dashed" if lt == "NON_IDENTIFYING" else "solid"))
+        wedges.append((dq(b), dq(a), role, "dashed" if lt == "NON_IDENTIFYING" else "solid"))
     wedges = sorted(wedges)
     check("Graphviz reads one edge per relation side, dashed exactly when pending (%d)" % len(wedges),
           edges == wedges, "missing %s\nextra %s" % ([e for e in wedges if e not in edges],

@@ -32,3 +32,16 @@ SELECT ormar.define_model('Größe "x"', '{"id": {"type": "Integer", "primary_ke
     "a\"b<c>": {"type": "Boolean"},
     "course": {"type": "ForeignKey", "to": "public.course", "related_name": "größen"}}',
     'odd <schema> & co');
+-- names that only differ in a quote, names with a newline, '%' and '#', and a
+-- dotted table name next to a dotted schema name: each its own entity
+SELECT ormar.define_model('we"ird', '{"id": {"type": "Integer", "primary_key": true}}');
+SELECT ormar.define_model('we''ird', '{"id": {"type": "Integer", "primary_key": true},
+    "other": {"type": "ForeignKey", "to": "\"we\"\"ird\"", "related_name": "others"}}');
+SELECT ormar.define_model(E'nl\nhere', '{"id": {"type": "Integer", "primary_key": true},
+    "50% #1": {"type": "ForeignKey", "to": "we''ird", "related_name": "nls"}}');
+SELECT ormar.define_model('50% #1', '{"id": {"type": "Integer", "primary_key": true}}');
+CREATE SCHEMA s;
+CREATE SCHEMA "s.a";
+SELECT ormar.define_model('a.b', '{"id": {"type": "Integer", "primary_key": true}}', 's');
+SELECT ormar.define_model('b', '{"id": {"type": "Integer", "primary_key": true},
+    "ab": {"type": "ForeignKey", "to": "s.\"a.b\"", "related_name": "bs"}}', 's.a');
