@@ -47,6 +47,13 @@ ormar_require_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
 				 errmsg("argument \"%s\" must not be null", argname)));
 }
 
+/* Is TYPID one of the integer types? */
+static bool
+is_int_type(Oid typid)
+{
+	return typid == INT2OID || typid == INT4OID || typid == INT8OID;
+}
+
 /*
  * Run a conversion that may fail in a subtransaction, so that its error can
  * be reported as what it is for the caller: a key of the wrong type.
@@ -195,6 +202,7 @@ ormar_coerce_key(Datum value, Oid from, OrmarModel *model, const char *argname)
 	char	   *message = NULL;
 	Oid			castfn;
 	CoercionPathType path;
+	bool		check_loss = false;
 
 	if (from == to)
 		return value;
@@ -212,7 +220,17 @@ ormar_coerce_key(Datum value, Oid from, OrmarModel *model, const char *argname)
 		return result;
 	}
 
-	path = find_coercion_pathway(to, from, COERCION_ASSIGNMENT, &castfn);
+	/*
+	 * An implicit cast never loses information (PostgreSQL's convention),
+	 * nor does one between integer types (out of range is its own error):
+	 * only the other assignment casts are checked by casting back.
+	 */
+	path = find_coercion_pathway(to, from, COERCION_IMPLICIT, &castfn);
+	if (path == COERCION_PATH_NONE)
+	{
+		path = find_coercion_pathway(to, from, COERCION_ASSIGNMENT, &castfn);
+		check_loss = !(is_int_type(getBaseType(from)) && is_int_type(getBaseType(to)));
+	}
 	if (path == COERCION_PATH_COERCEVIAIO)
 	{
 		/* an assignment cast to a string type: output, then the key's input */
@@ -232,7 +250,7 @@ ormar_coerce_key(Datum value, Oid from, OrmarModel *model, const char *argname)
 	{
 		if (!try_convert(1, castfn, value, InvalidOid, model->pk_typmod, &result, &message))
 			key_mismatch(argname, from, model, message);
-		if (cast_lost(value, from, getBaseType(to), result))
+		if (check_loss && cast_lost(value, from, getBaseType(to), result))
 			key_mismatch(argname, from, model,
 						 psprintf("Its value would change when converted to type %s.",
 								  format_type_be(to)));
