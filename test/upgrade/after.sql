@@ -3,15 +3,7 @@
 -- printing "ok NAME" or "FAIL NAME: got ..., want ..."; a statement that
 -- errors prints nothing, and the suite counts every check that did not print
 -- "ok" (the number of checks is the number of lines starting "SELECT pg_temp.chk(").
-\pset format unaligned
-\pset tuples_only on
-SET client_min_messages = warning;
-CREATE FUNCTION pg_temp.chk(name text, got text, want text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT CASE WHEN got IS NOT DISTINCT FROM want THEN 'ok ' || name
-                ELSE format('FAIL %s: got %s, want %s', name,
-                            coalesce(got, 'NULL'), coalesce(want, 'NULL')) END
-$$;
+\i test/upgrade/chk.sql
 
 -- Runs each statement in turn (each sees what the previous ones did) and joins
 -- the first column of their first rows with commas ("null" for NULL, the

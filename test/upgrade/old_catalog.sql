@@ -5,15 +5,7 @@
 -- extensions keep serving their older SQL definitions.  All of it runs in one
 -- transaction that is rolled back, so after.sql sees the database as before.sql
 -- left it.  Output convention as in after.sql ("ok NAME" / "FAIL NAME: ...").
-\pset format unaligned
-\pset tuples_only on
-SET client_min_messages = warning;
-CREATE FUNCTION pg_temp.chk(name text, got text, want text) RETURNS text
-LANGUAGE sql AS $$
-    SELECT CASE WHEN got IS NOT DISTINCT FROM want THEN 'ok ' || name
-                ELSE format('FAIL %s: got %s, want %s', name,
-                            coalesce(got, 'NULL'), coalesce(want, 'NULL')) END
-$$;
+\i test/upgrade/chk.sql
 -- The statement's first column of its first row, or its SQLSTATE and message.
 CREATE FUNCTION pg_temp.val(stmt text) RETURNS text
 LANGUAGE plpgsql AS $$
