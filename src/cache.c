@@ -27,6 +27,7 @@
 
 #include "cache.h"
 #include "catalog.h"
+#include "spi_util.h"
 
 typedef struct CallKey
 {
@@ -490,6 +491,38 @@ ormar_lock_tables(List *relids, LOCKMODE mode, uint64 gen)
 	if (gone)
 		ormar_snapshot_outdated();
 	return !gone && gen == ormar_cache_generation();
+}
+
+/*
+ * Start attempt ATTEMPT at resolving and locking what a call on MODEL uses
+ * (its RELATION, or for NULL its include tree) and return the cache
+ * generation to hand to ormar_lock_tables.  The generation is read first and
+ * a read call's snapshot taken after it: a commit whose invalidation has not
+ * arrived by then is either visible to that snapshot or shows up later as a
+ * new generation, so a drop can never pass unseen between the catalog read
+ * and the locks.  A relation that keeps changing through 100 attempts is a
+ * serialization failure.
+ */
+uint64
+ormar_begin_attempt(int attempt, Oid model, const char *relation)
+{
+	uint64		gen;
+
+	if (attempt > 100)
+	{
+		if (relation)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("relation \"%s\" kept changing while it was being used", relation)));
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("the relations of model \"%s\" kept changing while they were being used",
+						get_rel_name(model))));
+	}
+	gen = ormar_cache_generation();
+	if (ormar_read_depth > 0)
+		ormar_read_snapshot_renew();
+	return gen;
 }
 
 /*

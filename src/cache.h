@@ -31,5 +31,6 @@ extern void ormar_cache_put_sql(Oid model, const char *text, const char *sql,
 								const OrmarModel *m, List *relids, uint64 gen);
 extern bool ormar_lock_tables(List *relids, LOCKMODE mode, uint64 gen);
 extern void ormar_snapshot_outdated(void);
+extern uint64 ormar_begin_attempt(int attempt, Oid model, const char *relation);
 
 #endif

@@ -824,19 +824,7 @@ fetch_prepare(FunctionCallInfo fcinfo, bool many, FetchCall *fc)
 	 */
 	for (int attempt = 0;; attempt++)
 	{
-		if (attempt > 100)
-			ereport(ERROR,
-					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-					 errmsg("the relations of model \"%s\" kept changing while they were being used",
-							get_rel_name(model))));
-
-		/*
-		 * The generation first, then the snapshot: a commit whose
-		 * invalidation we have not seen by GEN is either visible to the
-		 * snapshot or shows up later as a new generation.
-		 */
-		gen = ormar_cache_generation();
-		ormar_read_snapshot_renew();
+		gen = ormar_begin_attempt(attempt, model, NULL);
 		memset(&fc->tree, 0, sizeof(IncludeTree));
 		if (!ormar_cache_get_sql(model, key.data, &fc->sql, &fc->m) ||
 			!tree_cache_get(model, key.data, &fc->tree))

@@ -49,17 +49,9 @@ ormar_proxy_begin_mode(FunctionCallInfo fcinfo, ProxyCall *call, LOCKMODE mode)
 
 	for (int attempt = 0;; attempt++)
 	{
-		uint64		gen = ormar_cache_generation();
-		bool		hit;
+		uint64		gen = ormar_begin_attempt(attempt, model, relation);
+		bool		hit = ormar_cache_get_call(model, relation, call);
 
-		if (attempt > 100)
-			ereport(ERROR,
-					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-					 errmsg("relation \"%s\" kept changing while it was being used", relation)));
-		/* a read call's snapshot is taken after GEN (see fetch_prepare) */
-		if (ormar_read_depth > 0)
-			ormar_read_snapshot_renew();
-		hit = ormar_cache_get_call(model, relation, call);
 		if (!hit)
 			ormar_lookup_end(model, relation, end);
 		if (!ormar_lock_tables(list_make3_oid(end->self, end->other, end->rel->through),
