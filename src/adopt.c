@@ -27,7 +27,6 @@
  */
 #include "postgres.h"
 
-#include "access/htup_details.h"
 
 #include "catalog/pg_class.h"
 #include "catalog/pg_constraint.h"
@@ -40,7 +39,6 @@
 
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
-#include "utils/syscache.h"
 
 #include "adopt.h"
 #include "naming.h"
@@ -265,17 +263,11 @@ leftover_function(const char *schema, const char *name, Oid model, const char *p
 	Oid			fn = LookupFuncName(list_make2(makeString(pstrdup(schema)),
 											   makeString(pstrdup(name))),
 									1, &argtype, true);
-	HeapTuple	tup;
-	Oid			owner;
 
 	if (!OidIsValid(fn))
 		return InvalidOid;
-	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
-	if (!HeapTupleIsValid(tup))
-		return InvalidOid;
-	owner = ((Form_pg_proc) GETSTRUCT(tup))->proowner;
-	ReleaseSysCache(tup);
-	return is_leftover(fn, ProcedureRelationId, owner, prefix) ? fn : InvalidOid;
+	return is_leftover(fn, ProcedureRelationId, ormar_object_owner(fn, true), prefix) ?
+		fn : InvalidOid;
 }
 
 /* A left-over lookup view SCHEMA.NAME of SIDE ("model.relation"), or InvalidOid. */
@@ -284,17 +276,10 @@ leftover_view(const char *schema, const char *name, const char *side)
 {
 	Oid			nsp = get_namespace_oid(schema, false);
 	Oid			view = get_relname_relid(name, nsp);
-	HeapTuple	tup;
-	Oid			owner;
 
 	if (!OidIsValid(view) || get_rel_relkind(view) != RELKIND_VIEW)
 		return InvalidOid;
-	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(view));
-	if (!HeapTupleIsValid(tup))
-		return InvalidOid;
-	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
-	ReleaseSysCache(tup);
-	return is_leftover(view, RelationRelationId, owner,
+	return is_leftover(view, RelationRelationId, ormar_object_owner(view, false),
 					   psprintf("ormar_pg: lookup view of %s, ", side)) ? view : InvalidOid;
 }
 
