@@ -288,33 +288,32 @@ save_acl(Oid oid, bool is_function, SavedAcl *acl)
 	acl->grantees = NIL;
 	if (!OidIsValid(oid))
 		return;
+	/* one row per grant, or one row of NULLs for an empty or NULL ACL */
 	ormar_exec(is_function ?
-			   "SELECT p.proacl IS NULL FROM pg_catalog.pg_proc p"
-			   " WHERE p.oid OPERATOR(pg_catalog.=) $1" :
-			   "SELECT c.relacl IS NULL FROM pg_catalog.pg_class c"
-			   " WHERE c.oid OPERATOR(pg_catalog.=) $1",
-			   1, argtypes, values, NULL, false, 1);
-	if (SPI_processed == 0 || ormar_getbool(0, 1))
-		return;
-	acl->is_default = false;
-	ormar_exec(is_function ?
-			   "SELECT a.privilege_type, CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'"
-			   " ELSE pg_catalog.quote_ident(r.rolname) END, a.is_grantable"
-			   " FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) a"
+			   "SELECT p.proacl IS NULL, a.privilege_type, CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0"
+			   " THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.rolname) END, a.is_grantable"
+			   " FROM pg_catalog.pg_proc p LEFT JOIN LATERAL pg_catalog.aclexplode(p.proacl) a ON true"
 			   " LEFT JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) a.grantee"
 			   " WHERE p.oid OPERATOR(pg_catalog.=) $1" :
-			   "SELECT a.privilege_type, CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0 THEN 'PUBLIC'"
-			   " ELSE pg_catalog.quote_ident(r.rolname) END, a.is_grantable"
-			   " FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a"
+			   "SELECT c.relacl IS NULL, a.privilege_type, CASE WHEN a.grantee OPERATOR(pg_catalog.=) 0"
+			   " THEN 'PUBLIC' ELSE pg_catalog.quote_ident(r.rolname) END, a.is_grantable"
+			   " FROM pg_catalog.pg_class c LEFT JOIN LATERAL pg_catalog.aclexplode(c.relacl) a ON true"
 			   " LEFT JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) a.grantee"
 			   " WHERE c.oid OPERATOR(pg_catalog.=) $1",
 			   1, argtypes, values, NULL, false, 0);
+	if (SPI_processed == 0 || ormar_getbool(0, 1))
+		return;
+	acl->is_default = false;
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		acl->privileges = lappend(acl->privileges, ormar_getstring(i, 1));
+		char	   *privilege = ormar_getstring(i, 2);
+
+		if (privilege == NULL)
+			continue;			/* an empty ACL: nothing granted */
+		acl->privileges = lappend(acl->privileges, privilege);
 		acl->grantees = lappend(acl->grantees,
-								psprintf("%s%s", ormar_getstring(i, 2),
-										 ormar_getbool(i, 3) ? " WITH GRANT OPTION" : ""));
+								psprintf("%s%s", ormar_getstring(i, 3),
+										 ormar_getbool(i, 4) ? " WITH GRANT OPTION" : ""));
 	}
 }
 
